@@ -1,0 +1,1 @@
+namespace Goxec.ServiceDefaults; public static class Extensions { }

@@ -1,0 +1,70 @@
+namespace Goxec.Docker;
+
+/// <summary>
+/// The narrow seam between Goxec and the Docker Engine API: only the calls the sandbox needs.
+/// Our implementation speaks HTTP/1.1 over the unix socket; a well-known client could replace it.
+/// </summary>
+public interface IDockerClient : IDisposable
+{
+    /// <summary>The negotiated API version, e.g. "1.41".</summary>
+    Task<DockerVersion> GetVersionAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a container and returns its id. A name clash throws <see cref="DockerConflictException"/>.</summary>
+    Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default);
+
+    Task StartContainerAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<ContainerState> InspectContainerAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a signal to the container's main process. A stopped container is not an error.</summary>
+    Task KillContainerAsync(string id, string signal = "SIGKILL", CancellationToken cancellationToken = default);
+
+    /// <summary>Force-removes the container and its anonymous volumes. A missing container is not an error.</summary>
+    Task RemoveContainerAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists containers (running or not) carrying all the given labels ("key" or "key=value").</summary>
+    Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken = default);
+
+    /// <summary>Extracts a tar archive into a directory of the container (PUT /containers/{id}/archive).</summary>
+    Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an exec instance in a running container and returns its id.</summary>
+    Task<string> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts an exec instance attached (hijacked connection): write its stdin, read its
+    /// demultiplexed stdout and stderr. Disposing the session closes the connection.
+    /// </summary>
+    Task<IExecSession> StartExecAsync(string execId, CancellationToken cancellationToken = default);
+
+    /// <summary>Exit code and state of an exec instance.</summary>
+    Task<ExecState> InspectExecAsync(string execId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An attached exec: stdin to write, and stdout/stderr frames to read until the process ends.</summary>
+public interface IExecSession : IAsyncDisposable
+{
+    Task WriteStdinAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Half-closes the connection so the process sees end of input.</summary>
+    Task CloseStdinAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The next chunk of output, or null when the process has closed both streams.</summary>
+    Task<OutputFrame?> ReadFrameAsync(CancellationToken cancellationToken = default);
+}
+
+public enum OutputStream { Stdin = 0, Stdout = 1, Stderr = 2 }
+
+/// <summary>One frame of the Engine's multiplexed stream. The buffer is owned by the caller.</summary>
+public sealed record OutputFrame(OutputStream Stream, ReadOnlyMemory<byte> Data);
+
+public class DockerException(int statusCode, string message) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}
+
+public sealed class DockerNotFoundException(string message) : DockerException(404, message);
+
+public sealed class DockerConflictException(string message) : DockerException(409, message);
