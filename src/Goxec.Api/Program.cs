@@ -1,1 +1,15 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapJobsApi();
+app.MapLanguagesApi();
+app.MapWebUi();
+
+app.Run();

@@ -1,1 +1,10 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddWorkerServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,26 @@
+using Goxec.Api.Jobs;
+using Goxec.Jobs;
+using Goxec.Languages;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class ApplicationServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
+        builder.Services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section)
+            .Validate(o => o.MaxSourceBytes > 0 && o.MaxStdinBytes >= 0 && o.MaxWait > TimeSpan.Zero, "Submission limits must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(_ => LanguageCatalog.LoadDefault());
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<JobRequestValidator>();
+        builder.Services.AddSingleton<JobCompletionWaiter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobCompletionWaiter>());
+        builder.Services.AddHostedService<QueueInitializer>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default));
+        return builder;
+    }
+}

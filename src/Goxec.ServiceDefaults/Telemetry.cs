@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// OpenTelemetry wired by hand (the hosting package is not reachable here): traces, metrics and
+/// logs from every "Goxec.*" source, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// </summary>
+public static class TelemetryExtensions
+{
+    public const string SourcePrefix = "Goxec.";
+
+    public static IHostApplicationBuilder AddGoxecTelemetry(this IHostApplicationBuilder builder)
+    {
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.SetResourceBuilder(resource);
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+            if (otlp) logging.AddOtlpExporter();
+        });
+        // Every log line carries the trace it belongs to.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(SourcePrefix + "*");
+            if (otlp) tracing.AddOtlpExporter();
+            return tracing.Build();
+        });
+        builder.Services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(SourcePrefix + "*");
+            if (otlp) metrics.AddOtlpExporter();
+            return metrics.Build();
+        });
+        // Providers are created with the host so sources are listened to from the first request.
+        builder.Services.AddHostedService<TelemetryActivator>();
+        return builder;
+    }
+
+    private sealed class TelemetryActivator(TracerProvider tracer, MeterProvider meter) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            tracer.ForceFlush(2000);
+            meter.ForceFlush(2000);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>The sources Goxec's own code writes spans and measurements to.</summary>
+public static class GoxecDiagnostics
+{
+    public static readonly ActivitySource Api = new(TelemetryExtensions.SourcePrefix + "Api");
+    public static readonly ActivitySource Worker = new(TelemetryExtensions.SourcePrefix + "Worker");
+    public static readonly Meter Meter = new(TelemetryExtensions.SourcePrefix + "Jobs");
+}

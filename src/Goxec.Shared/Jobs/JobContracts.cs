@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace Goxec.Jobs;
+
+/// <summary>The body of <c>POST /api/v1/jobs</c>. Everything is optional here; validation names what is wrong.</summary>
+public sealed record SubmitJobRequest(
+    string? Language,
+    string? Code,
+    IReadOnlyList<SourceFile>? Files,
+    string? Stdin,
+    IReadOnlyList<string>? Args);
+
+public sealed record SourceFile(string Name, string Content);
+
+/// <summary>A validated job as stored and as handed to a worker.</summary>
+public sealed record JobSpec(
+    string Id,
+    string Language,
+    IReadOnlyList<SourceFile> Files,
+    string Stdin,
+    IReadOnlyList<string> Args,
+    DateTimeOffset CreatedAt);
+
+[JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
+public enum JobStatus
+{
+    [JsonStringEnumMemberName("queued")] Queued,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("dead_lettered")] DeadLettered,
+}
+
+/// <summary>What happened to the user's program. <see cref="InternalError"/> is always our fault, never the user's.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
+{
+    [JsonStringEnumMemberName("accepted")] Accepted,
+    [JsonStringEnumMemberName("wrong_answer")] WrongAnswer,
+    [JsonStringEnumMemberName("compile_error")] CompileError,
+    [JsonStringEnumMemberName("runtime_error")] RuntimeError,
+    [JsonStringEnumMemberName("time_limit_exceeded")] TimeLimitExceeded,
+    [JsonStringEnumMemberName("memory_limit_exceeded")] MemoryLimitExceeded,
+    [JsonStringEnumMemberName("output_limit_exceeded")] OutputLimitExceeded,
+    [JsonStringEnumMemberName("internal_error")] InternalError,
+}
+
+/// <summary>One stage (compile or run) as the user sees it.</summary>
+public sealed record StageResult(
+    string Stdout,
+    string Stderr,
+    int? ExitCode,
+    string? Signal,
+    long WallTimeMs,
+    bool TimedOut = false,
+    bool OutputTruncated = false);
+
+/// <summary>The terminal outcome a worker stores. First one stored wins.</summary>
+public sealed record JobResult(
+    Verdict Verdict,
+    StageResult? Compile,
+    StageResult? Run,
+    string? Message,
+    string Worker,
+    int Attempt);
+
+/// <summary>The answer of <c>GET /api/v1/jobs/{id}</c>.</summary>
+public sealed record JobView(
+    string Id,
+    string Language,
+    JobStatus Status,
+    Verdict? Verdict,
+    StageResult? Compile,
+    StageResult? Run,
+    string? Message,
+    int Attempts,
+    string? Worker,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt);
+
+public sealed record JobAccepted(string Id, JobStatus Status);

@@ -1,0 +1,65 @@
+using Goxec.Redis;
+
+namespace Goxec.Jobs;
+
+/// <summary>
+/// The job state machine lives in these scripts so each transition is one atomic step:
+/// nothing can observe a job half-stored, and the first terminal result wins.
+/// </summary>
+internal static class JobScripts
+{
+    /// <summary>
+    /// Stores the job hash and queues its stream entry together, so a queued entry always has a job.
+    /// KEYS: job, stream. ARGV: ttl seconds, id, schema version, traceparent, then hash field/value pairs.
+    /// </summary>
+    public static readonly RedisScript Enqueue = new("""
+        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+        redis.call('EXPIRE', KEYS[1], ARGV[1])
+        return redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'v', ARGV[3], 'traceparent', ARGV[4])
+        """);
+
+    /// <summary>
+    /// Marks a job running and counts the attempt. KEYS: job. ARGV: worker, now (unix ms).
+    /// Returns {state, attempts}: state is "run", "done" (already terminal) or "gone" (expired or never stored).
+    /// </summary>
+    public static readonly RedisScript Start = new("""
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if not status then return {'gone', 0} end
+        if status == 'completed' or status == 'dead_lettered' then
+          return {'done', tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')}
+        end
+        local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'startedAt', ARGV[2])
+        return {'run', attempts}
+        """);
+
+    /// <summary>
+    /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
+    /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
+    /// never needs a length trim that could drop one).
+    /// KEYS: job, finished, stream, dead letters.
+    /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
+    ///       dead-letter reason (or ''), last error.
+    /// Returns 1 when stored, 0 when another outcome was already there.
+    /// </summary>
+    public static readonly RedisScript Finish = new("""
+        local status = redis.call('HGET', KEYS[1], 'status')
+        local stored = 0
+        if status and status ~= 'completed' and status ~= 'dead_lettered' then
+          redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'finishedAt', ARGV[3])
+          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'id', ARGV[4])
+          stored = 1
+        end
+        -- A malformed entry has no job hash, yet its dead letter must still be kept.
+        if ARGV[8] ~= '' and (stored == 1 or not status) then
+          redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'id', ARGV[4], 'reason', ARGV[8], 'error', ARGV[9],
+            'attempts', redis.call('HGET', KEYS[1], 'attempts') or '0', 'worker', redis.call('HGET', KEYS[1], 'worker') or '',
+            'entry', ARGV[5], 'stream', KEYS[3], 'at', ARGV[3])
+        end
+        if ARGV[5] ~= '' then
+          redis.call('XACK', KEYS[3], ARGV[6], ARGV[5])
+          redis.call('XDEL', KEYS[3], ARGV[5])
+        end
+        return stored
+        """);
+}

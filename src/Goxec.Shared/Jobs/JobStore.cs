@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using Goxec.Redis;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Jobs;
+
+/// <summary>Stores jobs and their outcomes in Redis. Shared by the Api (submit, read) and the worker (start, finish).</summary>
+public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> options, TimeProvider clock)
+{
+    private JobStoreOptions Options => options.Value;
+
+    /// <summary>Stores the job and queues it in one atomic step; returns the stream entry id.</summary>
+    public async Task<string> EnqueueAsync(JobSpec spec, string? traceParent, CancellationToken ct)
+    {
+        var specJson = JsonSerializer.Serialize(spec, GoxecJsonContext.Default.JobSpec);
+        var reply = await JobScripts.Enqueue.EvaluateAsync(redis,
+            [JobKeys.Job(spec.Id), JobKeys.Stream],
+            [(long)Options.Retention.TotalSeconds, spec.Id, JobKeys.SchemaVersion, traceParent ?? "",
+             "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
+             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct);
+        return reply.AsString()!;
+    }
+
+    public async Task<JobView?> GetAsync(string id, CancellationToken ct)
+    {
+        var reply = await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.Job(id)), ct);
+        var fields = reply.AsMap();
+        return fields.Count == 0 ? null : ToView(id, fields);
+    }
+
+    public async Task<JobSpec?> GetSpecAsync(string id, CancellationToken ct)
+    {
+        var json = (await redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job(id), "spec"), ct)).AsString();
+        return json is null ? null : JsonSerializer.Deserialize(json, GoxecJsonContext.Default.JobSpec);
+    }
+
+    /// <summary>Marks the job running and counts the attempt, unless it is already finished or gone.</summary>
+    public async Task<(StartOutcome Outcome, int Attempts)> StartAsync(string id, string worker, CancellationToken ct)
+    {
+        var reply = (await JobScripts.Start.EvaluateAsync(redis, [JobKeys.Job(id)], [worker, Now()], ct)).AsArray();
+        var outcome = reply[0].AsString() switch
+        {
+            "run" => StartOutcome.Run,
+            "done" => StartOutcome.AlreadyFinished,
+            _ => StartOutcome.Gone,
+        };
+        return (outcome, (int)reply[1].AsInt64());
+    }
+
+    /// <summary>Stores the result if it is the first, and acknowledges the entry. True when this result won.</summary>
+    public Task<bool> CompleteAsync(string id, JobResult result, string? entryId, CancellationToken ct) =>
+        FinishAsync(id, JobStatus.Completed, result, entryId, deadLetterReason: null, error: null, ct);
+
+    /// <summary>Moves the job to the dead letters with a reason, and acknowledges the entry.</summary>
+    public Task<bool> DeadLetterAsync(string id, JobResult result, string? entryId, string reason, string error, CancellationToken ct) =>
+        FinishAsync(id, JobStatus.DeadLettered, result, entryId, reason, error, ct);
+
+    private async Task<bool> FinishAsync(string id, JobStatus status, JobResult result, string? entryId,
+        string? deadLetterReason, string? error, CancellationToken ct)
+    {
+        var reply = await JobScripts.Finish.EvaluateAsync(redis,
+            [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters],
+            [status == JobStatus.Completed ? "completed" : "dead_lettered",
+             JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
+             Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? ""], ct);
+        return reply.AsInt64() == 1;
+    }
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static JobView ToView(string id, IReadOnlyDictionary<string, RespValue> f)
+    {
+        string? Text(string name) => f.TryGetValue(name, out var v) ? v.AsString() : null;
+        DateTimeOffset? Time(string name) =>
+            long.TryParse(Text(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+        var result = Text("result") is { } json ? JsonSerializer.Deserialize(json, GoxecJsonContext.Default.JobResult) : null;
+        var status = Text("status") switch
+        {
+            "running" => JobStatus.Running,
+            "completed" => JobStatus.Completed,
+            "dead_lettered" => JobStatus.DeadLettered,
+            _ => JobStatus.Queued,
+        };
+        return new JobView(id, Text("language") ?? "", status, result?.Verdict, result?.Compile, result?.Run, result?.Message,
+            int.TryParse(Text("attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0,
+            Text("worker"), Time("createdAt") ?? DateTimeOffset.UnixEpoch, Time("startedAt"), Time("finishedAt"));
+    }
+}
+
+public enum StartOutcome { Run, AlreadyFinished, Gone }

@@ -1,0 +1,32 @@
+using Goxec.Docker;
+using Goxec.Jobs;
+using Goxec.Languages;
+using Goxec.Worker.Queue;
+using Goxec.Worker.Sandbox;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class WorkerServiceExtensions
+{
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+        builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
+            .Validate(o => o.MemoryBytes >= 16 * 1024 * 1024 && o.PidsLimit > 0 && o.Cpus > 0, "Sandbox limits are out of range.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(_ => LanguageCatalog.LoadDefault());
+        builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
+        builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
+        builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<JobProcessor>();
+        builder.Services.AddHostedService<JobConsumer>();
+        // The consumer drains in-flight jobs on SIGTERM; give it the time it asks for.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
+        return builder;
+    }
+}

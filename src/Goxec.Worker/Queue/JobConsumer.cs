@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using Goxec.Jobs;
+using Goxec.Redis;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Worker.Queue;
+
+/// <summary>
+/// Reads the work stream as one consumer of the group and runs up to <c>Concurrency</c> jobs.
+/// Three loops: new entries (XREADGROUP), abandoned ones (XAUTOCLAIM), and a heartbeat that keeps
+/// this worker's claims fresh so a short reclaim time never steals a long-running job.
+/// </summary>
+public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOptions<WorkerOptions> options, ILogger<JobConsumer> logger)
+    : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+    private readonly CancellationTokenSource _abort = new();
+    private WorkerOptions Options => options.Value;
+    private SemaphoreSlim? _slots;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _slots = new SemaphoreSlim(Options.Concurrency);
+        await Retry(() => JobQueue.EnsureGroupAsync(redis, stoppingToken), stoppingToken);
+        logger.LogInformation("Worker {Consumer} consuming {Stream} with {Concurrency} slots", Options.ConsumerName, JobKeys.Stream, Options.Concurrency);
+
+        // What this consumer held before a restart is finished (or released) first.
+        await Retry(() => ReadAsync("0", 0, stoppingToken), stoppingToken);
+        var reclaim = LoopAsync(Options.ReclaimInterval, ReclaimAsync, stoppingToken);
+        var heartbeat = LoopAsync(Options.HeartbeatInterval, HeartbeatAsync, stoppingToken);
+        await LoopAsync(TimeSpan.Zero, ct => ReadAsync(">", 2000, ct), stoppingToken);
+        await Task.WhenAll(reclaim, heartbeat);
+        await DrainAsync();
+    }
+
+    private async Task ReadAsync(string from, int blockMs, CancellationToken ct)
+    {
+        var free = await WaitForSlotsAsync(ct);
+        try
+        {
+            var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREADGROUP", "GROUP", JobKeys.Group, Options.ConsumerName,
+                "COUNT", free, "BLOCK", blockMs, "STREAMS", JobKeys.Stream, from), ct);
+            var entries = reply.AsArray().SelectMany(stream => StreamEntry.Parse(stream.AsArray()[1])).ToList();
+            Dispatch(entries, free);
+        }
+        catch
+        {
+            _slots!.Release(free);
+            throw;
+        }
+    }
+
+    private async Task ReclaimAsync(CancellationToken ct)
+    {
+        var free = await WaitForSlotsAsync(ct);
+        try
+        {
+            var reply = await redis.ExecuteAsync(new RedisCommand("XAUTOCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName,
+                (long)Options.ReclaimIdle.TotalMilliseconds, "0-0", "COUNT", free), ct);
+            var entries = StreamEntry.Parse(reply.AsArray()[1]).ToList();
+            if (entries.Count > 0) logger.LogInformation("Reclaimed {Count} abandoned job(s)", entries.Count);
+            Dispatch(entries, free);
+        }
+        catch
+        {
+            _slots!.Release(free);
+            throw;
+        }
+    }
+
+    /// <summary>Resets the idle time of every entry this worker is running (XCLAIM JUSTID does not count a delivery).</summary>
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var running = _inFlight.Keys.ToArray();
+        if (running.Length == 0) return;
+        RedisArg[] args = [JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, .. running.Select(id => (RedisArg)id), "JUSTID"];
+        await redis.ExecuteAsync(new RedisCommand("XCLAIM", args), ct);
+    }
+
+    /// <summary>Takes every free slot (at least one), waiting for the first.</summary>
+    private async Task<int> WaitForSlotsAsync(CancellationToken ct)
+    {
+        await _slots!.WaitAsync(ct);
+        var taken = 1;
+        while (_slots.Wait(0)) taken++;
+        return taken;
+    }
+
+    private void Dispatch(List<StreamEntry> entries, int slotsTaken)
+    {
+        _slots!.Release(slotsTaken - Math.Min(entries.Count, slotsTaken));
+        foreach (var entry in entries)
+        {
+            if (!_inFlight.TryAdd(entry.EntryId, Task.CompletedTask))
+            {
+                _slots.Release(); // already running here (heartbeat keeps it); nothing to do
+                continue;
+            }
+            _inFlight[entry.EntryId] = Task.Run(async () =>
+            {
+                try { await processor.ProcessAsync(entry, _abort.Token); }
+                finally
+                {
+                    _inFlight.TryRemove(entry.EntryId, out _);
+                    _slots.Release();
+                }
+            });
+        }
+    }
+
+    /// <summary>On shutdown: let running jobs finish within the grace period, then abandon them to other workers.</summary>
+    private async Task DrainAsync()
+    {
+        var running = _inFlight.Values.ToArray();
+        if (running.Length == 0) return;
+        logger.LogInformation("Draining {Count} running job(s), up to {Grace}", running.Length, Options.ShutdownGrace);
+        var all = Task.WhenAll(running);
+        if (await Task.WhenAny(all, Task.Delay(Options.ShutdownGrace)) != all)
+        {
+            logger.LogWarning("Grace period over; leaving unfinished jobs pending for other workers");
+            await _abort.CancelAsync();
+            await all.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> step, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Retry(() => step(ct), ct);
+            if (interval > TimeSpan.Zero) await Task.Delay(interval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Runs a step until it succeeds or the worker stops; Redis being away is waited out with backoff.</summary>
+    private async Task Retry(Func<Task> step, CancellationToken ct)
+    {
+        for (var delay = TimeSpan.FromMilliseconds(100); !ct.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        {
+            try
+            {
+                await step();
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Queue step failed ({Error}); retrying in {Delay}", e.Message, delay);
+                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _slots?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Goxec.Jobs;
+using Goxec.Languages;
+using Goxec.Redis;
+using Goxec.Worker.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Worker.Queue;
+
+/// <summary>
+/// Takes one delivered entry to exactly one visible outcome. The policy, named:
+/// a malformed entry or a job past its attempts is dead-lettered at once; an infrastructure fault
+/// leaves the entry pending for another try after a backoff; a program's own failure is a verdict.
+/// </summary>
+public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sandbox, LanguageCatalog languages,
+    IOptions<WorkerOptions> options, ILogger<JobProcessor> logger)
+{
+    private WorkerOptions Options => options.Value;
+
+    public async Task ProcessAsync(StreamEntry entry, CancellationToken abort)
+    {
+        var id = entry.Field("id");
+        if (entry.Fields is null || id is null || id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        {
+            await DeadLetterAsync(id ?? entry.EntryId, entry, "malformed_entry", "The stream entry has no valid job id.", 0);
+            return;
+        }
+        if (entry.Field("v") != JobKeys.SchemaVersion)
+        {
+            await DeadLetterAsync(id, entry, "unknown_schema", $"Schema version '{entry.Field("v")}' is not {JobKeys.SchemaVersion}.", 0);
+            return;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = id, ["Entry"] = entry.EntryId });
+        using var activity = GoxecDiagnostics.Worker.StartActivity("process job", ActivityKind.Consumer,
+            ActivityContext.TryParse(entry.Field("traceparent"), null, out var parent) ? parent : default);
+        activity?.SetTag("goxec.job.id", id);
+
+        var (outcome, attempts) = await store.StartAsync(id, Options.ConsumerName, CancellationToken.None);
+        if (outcome != StartOutcome.Run)
+        {
+            // Finished already (a redelivery) or expired: acknowledge without running again.
+            logger.LogInformation("Job {JobId} is {Outcome}; acknowledging without running", id, outcome);
+            await store.CompleteAsync(id, Internal("not run"), entry.EntryId, CancellationToken.None);
+            return;
+        }
+        activity?.SetTag("goxec.job.attempt", attempts);
+        if (attempts > Options.MaxAttempts)
+        {
+            await DeadLetterAsync(id, entry, "too_many_attempts", await LastErrorAsync(id) ?? "The job was started too many times.", attempts);
+            return;
+        }
+
+        var spec = await store.GetSpecAsync(id, CancellationToken.None);
+        var language = languages.Find(spec?.Language);
+        if (spec is null || language is null)
+        {
+            await DeadLetterAsync(id, entry, "unknown_language", $"This worker cannot run language '{spec?.Language}'.", attempts);
+            return;
+        }
+        activity?.SetTag("goxec.language", language.Id);
+
+        try
+        {
+            var result = await sandbox.RunAsync(spec, language, attempts, abort);
+            var stored = await store.CompleteAsync(id, new JobResult(result.Verdict, result.Compile, result.Run, result.Message, Options.ConsumerName, attempts),
+                entry.EntryId, CancellationToken.None);
+            activity?.SetTag("goxec.verdict", result.Verdict.ToString());
+            logger.LogInformation("Job {JobId} finished: {Verdict}{Duplicate}", id, result.Verdict, stored ? "" : " (an earlier result stands)");
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Shutting down past the grace period: the entry stays pending for another worker.
+            await ReleaseAsync(id, entry, "The worker stopped during the job.", TimeSpan.Zero);
+        }
+        catch (Exception e) when (e is SandboxException or RedisConnectionException or TimeoutException or IOException)
+        {
+            logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side", attempts, id);
+            if (attempts >= Options.MaxAttempts)
+                await DeadLetterAsync(id, entry, "infrastructure_error", e.Message, attempts);
+            else
+                await ReleaseAsync(id, entry, e.Message, Backoff(attempts));
+        }
+    }
+
+    /// <summary>
+    /// Leaves the entry pending but makes it look idle long enough that a reclaim picks it up
+    /// after <paramref name="after"/> — a retry with backoff that survives this worker dying.
+    /// </summary>
+    private async Task ReleaseAsync(string id, StreamEntry entry, string error, TimeSpan after)
+    {
+        var idle = (long)Math.Max(0, (Options.ReclaimIdle - after).TotalMilliseconds);
+        await redis.ExecuteBatchAsync(
+        [
+            new RedisCommand("HSET", JobKeys.Job(id), "status", "queued", "lastError", error),
+            new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, entry.EntryId, "IDLE", idle, "JUSTID"),
+        ]);
+    }
+
+    private async Task DeadLetterAsync(string id, StreamEntry entry, string reason, string error, int attempts)
+    {
+        logger.LogWarning("Dead-lettering job {JobId}: {Reason}: {Error}", id, reason, error);
+        await store.DeadLetterAsync(id, Internal($"{reason}: {error}", attempts), entry.EntryId, reason, error, CancellationToken.None);
+    }
+
+    private async Task<string?> LastErrorAsync(string id) =>
+        (await redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job(id), "lastError"))).AsString();
+
+    private JobResult Internal(string message, int attempts = 0) =>
+        new(Verdict.InternalError, null, null, message, Options.ConsumerName, attempts);
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(500 * Math.Pow(2, attempt - 1), 5000) + Random.Shared.Next(250));
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+using Goxec.Docker;
+using Goxec.Jobs;
+using Goxec.Languages;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Worker.Sandbox;
+
+/// <summary>
+/// One fresh container per job: create, start, deliver the files, compile, run, destroy.
+/// Files enter through a tar on an exec's stdin (the archive API cannot write into a tmpfs or a
+/// read-only root), so the host never touches a path the job controls.
+/// </summary>
+public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, ILogger<ContainerSandbox> logger) : ISandbox
+{
+    private SandboxOptions Limits => options.Value;
+
+    public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, CancellationToken cancellationToken)
+    {
+        var worker = Environment.GetEnvironmentVariable("Worker__ConsumerName") ?? Environment.MachineName;
+        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker);
+        string containerId;
+        try
+        {
+            containerId = await docker.CreateContainerAsync(spec, ContainerSpecFactory.Name(job.Id, attempt), cancellationToken);
+        }
+        catch (DockerException e)
+        {
+            throw new SandboxException($"Could not create the container for {language.Id} ({language.Image}): {e.Message}", e);
+        }
+
+        try
+        {
+            await docker.StartContainerAsync(containerId, cancellationToken);
+            var stages = new StageRunner(docker, containerId, Limits);
+
+            var upload = await stages.RunAsync(["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], SourceArchive.Create(job.Files), Limits.CompileWallTime, cancellationToken);
+            if (upload.ExitCode != 0)
+                throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
+
+            StageResult? compile = null;
+            if (language.Compiled)
+            {
+                compile = await stages.RunAsync(language.Compile!, [], Limits.CompileWallTime, cancellationToken);
+                if (compile.ExitCode != 0 || compile.TimedOut)
+                    return new SandboxOutcome(Verdict.CompileError, compile, null, compile.TimedOut ? "Compilation took too long." : null);
+            }
+
+            var run = await stages.RunAsync([.. language.Run, .. job.Args], Encoding.UTF8.GetBytes(job.Stdin), Limits.RunWallTime, cancellationToken);
+            return new SandboxOutcome(VerdictOf(run), compile, run);
+        }
+        catch (DockerException e)
+        {
+            throw new SandboxException($"The container engine failed during the job: {e.Message}", e);
+        }
+        finally
+        {
+            await RemoveAsync(containerId);
+        }
+    }
+
+    private static Verdict VerdictOf(StageResult run) => run switch
+    {
+        { TimedOut: true } => Verdict.TimeLimitExceeded,
+        { OutputTruncated: true } => Verdict.OutputLimitExceeded,
+        { ExitCode: 0 } => Verdict.Accepted,
+        _ => Verdict.RuntimeError,
+    };
+
+    private async Task RemoveAsync(string containerId)
+    {
+        // Never with the job's token: a cancelled job must still leave nothing behind.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await docker.RemoveContainerAsync(containerId, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not remove container {Container}; the reaper will", containerId);
+        }
+    }
+}
