@@ -87,9 +87,11 @@ public sealed partial class DockerClient
     }
 
     /// <remarks>
-    /// The Engine writes through the container's root filesystem on the host, so this fails on a
-    /// read-only rootfs and cannot reach a tmpfs mounted inside the container. Goxec delivers job
-    /// files into its tmpfs work dir by piping a tar into an exec'd "tar -x" instead.
+    /// The Engine extracts on the host side, through the container's root filesystem (measured on
+    /// 20.10): with ReadonlyRootfs it answers 500 "container rootfs is marked read-only", and a
+    /// tmpfs mounted inside the container is invisible to it (200 OK, yet the files land beneath
+    /// the mount where the job never sees them). So Goxec delivers job files into its tmpfs work
+    /// dir by piping a tar (see <see cref="TarArchive"/>) into an exec'd "tar -x" instead.
     /// </remarks>
     public async Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken = default)
     {
