@@ -137,7 +137,13 @@ build_rootfs() {
     build_step rootfs "$LOGS/images-rootfs.log" bash -c '
         set -euo pipefail
         debootstrap --variant=minbase "${@:5}" "$1" "$2/fs" "$3"
-        rm -rf "$2"/fs/var/cache/apt/archives/*.deb "$2"/fs/var/lib/apt/lists/*
+        # Prune before the import: removing files in a later layer saves nothing.
+        cd "$2/fs"
+        rm -rf var/cache/apt/* var/lib/apt/lists/* var/log/apt/* var/log/dpkg.log \
+            usr/share/man/* usr/share/info/* usr/share/locale/* usr/share/lintian/*
+        find usr/share/doc -mindepth 1 ! -type d ! -name copyright -delete
+        find usr/share/doc -mindepth 1 -type d -empty -delete
+        cd - >/dev/null
         tar --numeric-owner -C "$2/fs" --exclude="./dev/*" --exclude="./proc/*" \
             --exclude="./sys/*" -c . |
             docker import --change "CMD [\"/bin/bash\"]" \
