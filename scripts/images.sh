@@ -53,6 +53,9 @@ status() {
     else printf '%-12s %s\n' "$1" "$2"; fi
 }
 
+# Build output without colours and carriage returns.
+plain() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g; s/\t/ /g'; }
+
 # run_logged NAME LOG CMD...: runs CMD with its output in LOG; on a TTY shows
 # the last log line live. Returns CMD's exit code.
 run_logged() {
@@ -66,7 +69,7 @@ run_logged() {
     local pid=$! cols last
     cols=$(tput cols 2>/dev/null || echo 80)
     while kill -0 "$pid" 2>/dev/null; do
-        last=$(tail -n 1 "$log" 2>/dev/null | tr -d '\r\t' | cut -c1-$((cols - 28)))
+        last=$(tail -n 1 "$log" 2>/dev/null | plain | cut -c1-$((cols - 28)))
         printf '\r\033[K%-12s building… %s' "$name" "$last"
         sleep 0.2
     done
@@ -83,7 +86,7 @@ build_step() {
         {
             printf '\nerror: building %s failed (exit %d). Last 20 lines of %s:\n' \
                 "$name" "$rc" "${log#"$ROOT"/}"
-            tail -n 20 "$log" | sed 's/^/  | /'
+            tail -n 20 "$log" | plain | sed 's/^/  | /'
         } >&2
         exit 1
     fi
