@@ -22,6 +22,7 @@ BASE_IMAGE=goxec/base:$SUITE
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNTIMES=$ROOT/runtimes
 LOGS=$ROOT/.goxec/logs
+BUILT=0
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -233,6 +234,13 @@ build_language() {
         --label goxec.version="$version" -t "$image:$hash" -t "$image:latest" - >>"$log" 2>&1 ||
         { status "$id" FAILED; die "labelling $image:$hash failed; see ${log#"$ROOT"/}"; }
     status "$id" "built in $((SECONDS - start)) s  ($version)"
+    BUILT=1
+
+    # Older definitions of this language would only take disk space.
+    local tag
+    for tag in $(docker image ls "$image" --format '{{.Tag}}'); do
+        [[ $tag == "$hash" || $tag == latest ]] || docker rmi "$image:$tag" >/dev/null 2>&1 || true
+    done
 }
 
 # ---- main ------------------------------------------------------------------
@@ -260,6 +268,9 @@ main() {
     mkdir -p "$LOGS"
     build_base
     for id in "${ids[@]}"; do build_language "$id"; done
+    # Untagged images of ours (a replaced base, once nothing is built on it).
+    (( BUILT )) && docker image prune -f --filter label=goxec.definition >/dev/null
+    return 0
 }
 
 main "$@"
