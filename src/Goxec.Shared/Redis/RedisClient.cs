@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Goxec.Redis;
+
+/// <summary>
+/// A small RESP client: one shared, pipelined connection for ordinary commands and a pool of
+/// dedicated connections for blocking ones. A dropped connection fails what was in flight and
+/// is re-established by the next command, with backoff so a dead server is not hammered.
+/// </summary>
+public sealed class RedisClient : IRedisClient
+{
+    private const int MaxIdleBlockingConnections = 4;
+
+    private readonly RedisOptions _options;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ConcurrentBag<RedisConnection> _idleBlocking = [];
+    private RedisConnection? _connection;
+    private Task<RedisConnection>? _connecting;
+    private int _failedAttempts;
+    private long _nextAttemptAt;
+
+    /// <summary>Creates the client without connecting; the first command connects.</summary>
+    public RedisClient(RedisOptions options) => _options = options;
+
+    public RedisClient(string connectionString) : this(RedisOptions.Parse(connectionString)) { }
+
+    public RedisOptions Options => _options;
+
+    /// <summary>The protocol the shared connection negotiated (2 or 3), or null before it connected.</summary>
+    public int? Protocol => _connection?.Protocol;
+
+    /// <summary>Creates the client and connects now, so a wrong address fails at startup.</summary>
+    public static async Task<RedisClient> ConnectAsync(RedisOptions options, CancellationToken cancellationToken = default)
+    {
+        var client = new RedisClient(options);
+        try
+        {
+            await client.GetConnectionAsync(Stopwatch.GetTimestamp(), options.ConnectTimeout, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<RespValue> ExecuteAsync(RedisCommand command, CancellationToken cancellationToken = default)
+    {
+        var reply = (await SendAsync([command], cancellationToken))[0];
+        return reply.IsError ? throw new RedisServerException(reply.ErrorMessage) : reply;
+    }
+
+    public async Task<IReadOnlyList<RespValue>> ExecuteBatchAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken = default) =>
+        commands.Count == 0 ? [] : await SendAsync(commands, cancellationToken);
+
+    /// <summary>
+    /// No <see cref="RedisOptions.CommandTimeout"/> here: blocking is the point (BLOCK 0 waits
+    /// forever), so the caller's token decides. A cancelled connection is discarded, because
+    /// Redis would still answer the abandoned command on it.
+    /// </summary>
+    public async Task<RespValue> ExecuteBlockingAsync(RedisCommand command, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        var connection = RentBlocking() ?? await RedisConnection.ConnectAsync(_options, linked.Token);
+        RespValue reply;
+        try
+        {
+            reply = (await connection.Send([command]).Task.WaitAsync(linked.Token))[0];
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        ReturnBlocking(connection);
+        return reply.IsError ? throw new RedisServerException(reply.ErrorMessage) : reply;
+    }
+
+    private async Task<RespValue[]> SendAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var timeout = _options.CommandTimeout;
+        var connection = await GetConnectionAsync(started, timeout, cancellationToken);
+        var request = connection.Send(commands);
+        try
+        {
+            return await request.Task.WaitAsync(Remaining(started, timeout), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // Unsent, it is skipped; already sent, its reply is still read (and dropped) to keep order.
+            request.TrySetCanceled(CancellationToken.None);
+            if (e is TimeoutException)
+                throw new TimeoutException($"Redis at {_options} did not answer {Describe(commands)} within {timeout}.");
+            throw;
+        }
+    }
+
+    private async Task<RedisConnection> GetConnectionAsync(long started, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task<RedisConnection> connecting;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            if (_connection is { IsConnected: true } live) return live;
+            // One reconnect at a time; every caller waiting meanwhile shares its outcome.
+            connecting = _connecting ??= Task.Run(ReconnectAsync);
+        }
+        try
+        {
+            return await connecting.WaitAsync(Remaining(started, timeout), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new RedisConnectionException($"Could not connect to Redis at {_options} within {timeout}; still retrying.");
+        }
+    }
+
+    private async Task<RedisConnection> ReconnectAsync()
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _nextAttemptAt));
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, _disposed.Token);
+        try
+        {
+            var connection = await RedisConnection.ConnectAsync(_options, _disposed.Token);
+            lock (_gate)
+            {
+                (_connection, _connecting, _failedAttempts) = (connection, null, 0);
+                if (!_disposed.IsCancellationRequested) return connection;
+            }
+            await connection.DisposeAsync();
+            throw new ObjectDisposedException(nameof(RedisClient));
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _failedAttempts++;
+                _nextAttemptAt = Stopwatch.GetTimestamp() + Backoff(_failedAttempts).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+                _connecting = null;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Exponential, capped, with "equal jitter" so many clients don't retry in lockstep.</summary>
+    private TimeSpan Backoff(int failedAttempts)
+    {
+        var exponential = _options.ReconnectBackoffMin * Math.Pow(2, Math.Min(failedAttempts - 1, 20));
+        var capped = exponential < _options.ReconnectBackoffMax ? exponential : _options.ReconnectBackoffMax;
+        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
+    }
+
+    private RedisConnection? RentBlocking()
+    {
+        while (_idleBlocking.TryTake(out var connection))
+        {
+            if (connection.IsConnected) return connection;
+        }
+        return null;
+    }
+
+    private void ReturnBlocking(RedisConnection connection)
+    {
+        if (_disposed.IsCancellationRequested || _idleBlocking.Count >= MaxIdleBlockingConnections) _ = connection.DisposeAsync();
+        else _idleBlocking.Add(connection);
+    }
+
+    private static TimeSpan Remaining(long started, TimeSpan timeout)
+    {
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static string Describe(IReadOnlyList<RedisCommand> commands) =>
+        commands.Count == 1 ? commands[0].Name : $"a batch of {commands.Count} commands";
+
+    public async ValueTask DisposeAsync()
+    {
+        RedisConnection? connection;
+        lock (_gate)
+        {
+            if (_disposed.IsCancellationRequested) return;
+            _disposed.Cancel();
+            connection = _connection;
+        }
+        if (connection is not null) await connection.DisposeAsync();
+        while (_idleBlocking.TryTake(out var idle)) await idle.DisposeAsync();
+    }
+}
