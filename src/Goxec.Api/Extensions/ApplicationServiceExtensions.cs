@@ -14,7 +14,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section)
             .Validate(o => o.MaxSourceBytes > 0 && o.MaxStdinBytes >= 0 && o.MaxWait > TimeSpan.Zero, "Submission limits must be positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(_ => LanguageCatalog.LoadDefault());
+        builder.Services.AddSingleton(LanguageCatalog.LoadDefault()); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobRequestValidator>();
         builder.Services.AddSingleton<JobCompletionWaiter>();

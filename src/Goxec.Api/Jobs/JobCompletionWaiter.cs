@@ -31,8 +31,8 @@ internal sealed class JobCompletionWaiter(IRedisClient redis, ILogger<JobComplet
                 if (last == "$") last = await LastIdAsync(stoppingToken);
                 var reply = await redis.ExecuteBlockingAsync(
                     new RedisCommand("XREAD", "COUNT", 1000, "BLOCK", 5000, "STREAMS", JobKeys.Finished, last), stoppingToken);
-                foreach (var stream in reply.AsArray())
-                foreach (var entry in stream.AsArray()[1].AsArray())
+                foreach (var (_, entries) in StreamReplies.PerStream(reply))
+                foreach (var entry in entries.AsArray())
                 {
                     var fields = entry.AsArray();
                     last = fields[0].AsString()!;

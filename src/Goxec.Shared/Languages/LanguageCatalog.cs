@@ -44,12 +44,33 @@ public sealed class LanguageCatalog
     {
         try
         {
-            var language = yaml.Deserialize<LanguageDefinition>(File.ReadAllText(path));
-            return language with { Compile = language.Compile is { Count: > 0 } ? language.Compile : null };
+            var d = yaml.Deserialize<Descriptor>(File.ReadAllText(path))
+                ?? throw new InvalidOperationException("the file is empty");
+            if (string.IsNullOrWhiteSpace(d.Id) || string.IsNullOrWhiteSpace(d.File) || d.Run is not { Count: > 0 })
+                throw new InvalidOperationException("id, file and run are required");
+            return new LanguageDefinition
+            {
+                Id = d.Id, Name = d.Name ?? d.Id, Aliases = d.Aliases ?? [], Editor = d.Editor ?? "plaintext", File = d.File,
+                Compile = d.Compile is { Count: > 0 } ? d.Compile : null, Run = d.Run, Version = d.Version ?? [], Template = d.Template ?? "",
+            };
         }
         catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
         {
             throw new InvalidDataException($"Bad language descriptor {path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>The YAML shape; YamlDotNet fills mutable lists, the catalog hands out read-only records.</summary>
+    private sealed class Descriptor
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public List<string>? Aliases { get; set; }
+        public string? Editor { get; set; }
+        public string? File { get; set; }
+        public List<string>? Compile { get; set; }
+        public List<string>? Run { get; set; }
+        public List<string>? Version { get; set; }
+        public string? Template { get; set; }
     }
 }

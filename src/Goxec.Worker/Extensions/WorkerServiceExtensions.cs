@@ -18,7 +18,7 @@ internal static class WorkerServiceExtensions
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
             .Validate(o => o.MemoryBytes >= 16 * 1024 * 1024 && o.PidsLimit > 0 && o.Cpus > 0, "Sandbox limits are out of range.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(_ => LanguageCatalog.LoadDefault());
+        builder.Services.AddSingleton(LanguageCatalog.LoadDefault()); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
         builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");

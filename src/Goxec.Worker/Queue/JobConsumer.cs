@@ -40,7 +40,7 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
         {
             var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREADGROUP", "GROUP", JobKeys.Group, Options.ConsumerName,
                 "COUNT", free, "BLOCK", blockMs, "STREAMS", JobKeys.Stream, from), ct);
-            var entries = reply.AsArray().SelectMany(stream => StreamEntry.Parse(stream.AsArray()[1])).ToList();
+            var entries = StreamReplies.PerStream(reply).SelectMany(s => StreamEntry.Parse(s.Entries)).ToList();
             Dispatch(entries, free);
         }
         catch
@@ -88,12 +88,13 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
 
     private void Dispatch(List<StreamEntry> entries, int slotsTaken)
     {
-        _slots!.Release(slotsTaken - Math.Min(entries.Count, slotsTaken));
+        var unused = slotsTaken - Math.Min(entries.Count, slotsTaken);
+        if (unused > 0) _slots!.Release(unused);
         foreach (var entry in entries)
         {
             if (!_inFlight.TryAdd(entry.EntryId, Task.CompletedTask))
             {
-                _slots.Release(); // already running here (heartbeat keeps it); nothing to do
+                _slots!.Release(); // already running here (heartbeat keeps it); nothing to do
                 continue;
             }
             _inFlight[entry.EntryId] = Task.Run(async () =>
@@ -102,7 +103,7 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
                 finally
                 {
                     _inFlight.TryRemove(entry.EntryId, out _);
-                    _slots.Release();
+                    _slots!.Release();
                 }
             });
         }

@@ -35,7 +35,7 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
             await docker.StartContainerAsync(containerId, cancellationToken);
             var stages = new StageRunner(docker, containerId, Limits);
 
-            var upload = await stages.RunAsync(["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], SourceArchive.Create(job.Files), Limits.CompileWallTime, cancellationToken);
+            var upload = await stages.RunAsync(["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content)))), Limits.CompileWallTime, cancellationToken);
             if (upload.ExitCode != 0)
                 throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
 
