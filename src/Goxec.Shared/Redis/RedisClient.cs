@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Goxec.Redis;
@@ -8,18 +7,16 @@ namespace Goxec.Redis;
 /// dedicated connections for blocking ones. A dropped connection fails what was in flight and
 /// is re-established by the next command, with backoff so a dead server is not hammered.
 /// </summary>
-public sealed class RedisClient : IRedisClient
+public sealed partial class RedisClient : IRedisClient
 {
-    private const int MaxIdleBlockingConnections = 4;
-
     private readonly RedisOptions _options;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposed = new();
-    private readonly ConcurrentBag<RedisConnection> _idleBlocking = [];
     private RedisConnection? _connection;
     private Task<RedisConnection>? _connecting;
     private int _failedAttempts;
     private long _nextAttemptAt;
+    private string? _lastFailure;
 
     /// <summary>Creates the client without connecting; the first command connects.</summary>
     public RedisClient(RedisOptions options) => _options = options;
@@ -55,30 +52,6 @@ public sealed class RedisClient : IRedisClient
 
     public async Task<IReadOnlyList<RespValue>> ExecuteBatchAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken = default) =>
         commands.Count == 0 ? [] : await SendAsync(commands, cancellationToken);
-
-    /// <summary>
-    /// No <see cref="RedisOptions.CommandTimeout"/> here: blocking is the point (BLOCK 0 waits
-    /// forever), so the caller's token decides. A cancelled connection is discarded, because
-    /// Redis would still answer the abandoned command on it.
-    /// </summary>
-    public async Task<RespValue> ExecuteBlockingAsync(RedisCommand command, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        var connection = RentBlocking() ?? await RedisConnection.ConnectAsync(_options, linked.Token);
-        RespValue reply;
-        try
-        {
-            reply = (await connection.Send([command]).Task.WaitAsync(linked.Token))[0];
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-        ReturnBlocking(connection);
-        return reply.IsError ? throw new RedisServerException(reply.ErrorMessage) : reply;
-    }
 
     private async Task<RespValue[]> SendAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken)
     {
@@ -116,32 +89,50 @@ public sealed class RedisClient : IRedisClient
         }
         catch (TimeoutException)
         {
-            throw new RedisConnectionException($"Could not connect to Redis at {_options} within {timeout}; still retrying.");
+            throw new RedisConnectionException($"Could not connect to Redis at {_options} within {timeout} (last error: {_lastFailure ?? "none yet"}); still retrying.");
         }
     }
 
     private async Task<RedisConnection> ReconnectAsync()
     {
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _nextAttemptAt));
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, _disposed.Token);
+        RedisConnection connection;
         try
         {
-            var connection = await RedisConnection.ConnectAsync(_options, _disposed.Token);
-            lock (_gate)
-            {
-                (_connection, _connecting, _failedAttempts) = (connection, null, 0);
-                if (!_disposed.IsCancellationRequested) return connection;
-            }
-            await connection.DisposeAsync();
-            throw new ObjectDisposedException(nameof(RedisClient));
+            connection = await ConnectWithBackoffAsync(_disposed.Token);
         }
         catch
+        {
+            lock (_gate) _connecting = null;
+            throw;
+        }
+        lock (_gate) (_connection, _connecting) = (connection, null);
+        // DisposeAsync may have run meanwhile and missed this connection.
+        if (!_disposed.IsCancellationRequested) return connection;
+        await connection.DisposeAsync();
+        throw new ObjectDisposedException(nameof(RedisClient));
+    }
+
+    /// <summary>
+    /// Every new connection, shared or blocking, waits out the backoff left by earlier failures,
+    /// so neither a burst of callers nor a worker's read loop hammers a server that is down.
+    /// </summary>
+    private async Task<RedisConnection> ConnectWithBackoffAsync(CancellationToken cancellationToken)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Interlocked.Read(ref _nextAttemptAt));
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
+        try
+        {
+            var connection = await RedisConnection.ConnectAsync(_options, cancellationToken);
+            lock (_gate) (_failedAttempts, _lastFailure) = (0, null);
+            return connection;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             lock (_gate)
             {
                 _failedAttempts++;
-                _nextAttemptAt = Stopwatch.GetTimestamp() + Backoff(_failedAttempts).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
-                _connecting = null;
+                _nextAttemptAt = Stopwatch.GetTimestamp() + (long)(Backoff(_failedAttempts).TotalSeconds * Stopwatch.Frequency);
+                _lastFailure = e.Message;
             }
             throw;
         }
@@ -153,21 +144,6 @@ public sealed class RedisClient : IRedisClient
         var exponential = _options.ReconnectBackoffMin * Math.Pow(2, Math.Min(failedAttempts - 1, 20));
         var capped = exponential < _options.ReconnectBackoffMax ? exponential : _options.ReconnectBackoffMax;
         return capped / 2 + capped / 2 * Random.Shared.NextDouble();
-    }
-
-    private RedisConnection? RentBlocking()
-    {
-        while (_idleBlocking.TryTake(out var connection))
-        {
-            if (connection.IsConnected) return connection;
-        }
-        return null;
-    }
-
-    private void ReturnBlocking(RedisConnection connection)
-    {
-        if (_disposed.IsCancellationRequested || _idleBlocking.Count >= MaxIdleBlockingConnections) _ = connection.DisposeAsync();
-        else _idleBlocking.Add(connection);
     }
 
     private static TimeSpan Remaining(long started, TimeSpan timeout)

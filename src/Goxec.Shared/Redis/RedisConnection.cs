@@ -14,7 +14,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
-    private readonly Channel<Request> _outbox = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
+    // Not SingleReader: Close drains leftovers while the write loop may still be reading.
+    private readonly Channel<Request> _outbox = Channel.CreateUnbounded<Request>();
     private readonly Queue<Request> _pending = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly string _endpoint;

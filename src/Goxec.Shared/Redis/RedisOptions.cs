@@ -17,6 +17,7 @@ public sealed record RedisOptions(string Host, int Port = 6379)
     public TimeSpan ReconnectBackoffMin { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Just the endpoint: this lands in exception messages and logs, the password must not.</summary>
     public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>
