@@ -22,7 +22,7 @@ public sealed class BusyboxImage
     public const string Reference = "goxec-test/busybox:latest";
 
     private static readonly string[] Applets =
-        ["sh", "cat", "echo", "sleep", "tar", "id", "ls", "stat", "touch", "mkdir", "rm", "env", "true", "false", "head", "wc"];
+        ["sh", "cat", "echo", "sleep", "tar", "id", "ls", "stat", "touch", "mkdir", "rm", "env", "true", "false", "head", "wc", "tr", "grep"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _ready;
