@@ -52,7 +52,9 @@ public sealed partial class DockerClient : IDockerClient
             // Unversioned on purpose: every Engine answers /version, whatever API versions it speaks.
             using var response = await _http.GetAsync("version", ct);
             var server = await ReadJsonAsync(response, DockerJsonContext.Default.DockerVersion, ct);
-            var negotiated = Version.Parse(server.ApiVersion) < Version.Parse(DockerClientOptions.MaxApiVersion)
+            if (!Version.TryParse(server.ApiVersion, out var serverApi))
+                throw new DockerException(502, $"The Docker Engine reported an unreadable API version '{server.ApiVersion}'.");
+            var negotiated = serverApi < Version.Parse(DockerClientOptions.MaxApiVersion)
                 ? server.ApiVersion
                 : DockerClientOptions.MaxApiVersion;
             return _version = server with { ApiVersion = negotiated };
@@ -82,7 +84,9 @@ public sealed partial class DockerClient : IDockerClient
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)
     {
         var version = await NegotiateAsync(ct);
-        using var request = new HttpRequestMessage(method, $"v{version.ApiVersion}/{pathAndQuery}") { Content = content };
+        // Not disposed: that would dispose the content, and PutArchive's stream belongs to its caller.
+        // Our other contents are plain byte arrays, so nothing leaks.
+        var request = new HttpRequestMessage(method, $"v{version.ApiVersion}/{pathAndQuery}") { Content = content };
         return await _http.SendAsync(request, ct);
     }
 

@@ -22,7 +22,7 @@ public sealed class BusyboxImage
     public const string Reference = "goxec-test/busybox:latest";
 
     private static readonly string[] Applets =
-        ["sh", "cat", "echo", "sleep", "tar", "id", "ls", "stat", "touch", "mkdir", "rm", "env", "true", "false", "head", "wc"];
+        ["sh", "cat", "echo", "sleep", "tar", "id", "ls", "stat", "touch", "mkdir", "rm", "env", "true", "false", "head", "wc", "tr", "grep"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _ready;
@@ -36,6 +36,8 @@ public sealed class BusyboxImage
         {
             if (_ready || await docker.ImageExistsAsync(Reference, ct)) return Reference;
             var busybox = Prerequisite.RequireExecutable("busybox", "apt-get install -y busybox-static");
+            // A dynamically linked busybox (Debian's "busybox") would find no libc in the image.
+            Prerequisite.Require(IsStaticallyLinked(busybox), $"a static busybox ({busybox} is dynamic)", "apt-get install -y busybox-static");
             var cli = Prerequisite.RequireExecutable("docker", "apt-get install -y docker.io");
             await ImportAsync(cli, RootFilesystem(busybox), ct);
             _ready = true;
@@ -61,6 +63,22 @@ public sealed class BusyboxImage
                 writer.WriteEntry(new UstarTarEntry(TarEntryType.SymbolicLink, $"bin/{applet}") { LinkName = "busybox", Mode = rwxr_xr_x });
         }
         return output.ToArray();
+    }
+
+    /// <summary>An ELF64 executable without a PT_INTERP program header needs no dynamic loader.</summary>
+    internal static bool IsStaticallyLinked(string path)
+    {
+        var elf = File.ReadAllBytes(path);
+        if (elf.Length < 64 || !elf.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || elf[4] != 2) return false;
+        var programHeaders = BitConverter.ToInt64(elf, 0x20);
+        var entrySize = BitConverter.ToUInt16(elf, 0x36);
+        var count = BitConverter.ToUInt16(elf, 0x38);
+        for (var i = 0; i < count; i++)
+        {
+            const uint interpreter = 3; // PT_INTERP
+            if (BitConverter.ToUInt32(elf, (int)(programHeaders + i * entrySize)) == interpreter) return false;
+        }
+        return true;
     }
 
     private static async Task ImportAsync(string cli, byte[] rootfs, CancellationToken ct)
@@ -90,5 +108,19 @@ public sealed class BusyboxImage
         }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"docker import failed ({process.ExitCode}): {await stderr} {await stdout}");
+    }
+}
+
+public sealed class BusyboxImageTests
+{
+    [Fact]
+    public void Tells_static_from_dynamic_executables()
+    {
+        var dynamic = Prerequisite.RequireExecutable("ls", "coreutils");
+        Assert.False(BusyboxImage.IsStaticallyLinked(dynamic));
+        Assert.False(BusyboxImage.IsStaticallyLinked(typeof(BusyboxImageTests).Assembly.Location)); // not ELF
+
+        var busybox = Prerequisite.RequireExecutable("busybox", "apt-get install -y busybox-static");
+        Assert.True(BusyboxImage.IsStaticallyLinked(busybox));
     }
 }
