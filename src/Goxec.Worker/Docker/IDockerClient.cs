@@ -60,9 +60,12 @@ public enum OutputStream { Stdin = 0, Stdout = 1, Stderr = 2 }
 /// <summary>One frame of the Engine's multiplexed stream. The buffer is owned by the caller.</summary>
 public sealed record OutputFrame(OutputStream Stream, ReadOnlyMemory<byte> Data);
 
-public class DockerException(int statusCode, string message) : Exception(message)
+public class DockerException(int statusCode, string message) : Exception(message), ITransientFault
 {
     public int StatusCode { get; } = statusCode;
+
+    /// <summary>The engine failing (5xx) may pass; a bad request or a missing object will not.</summary>
+    public bool IsTransient => StatusCode >= 500;
 }
 
 public sealed class DockerNotFoundException(string message) : DockerException(404, message);
