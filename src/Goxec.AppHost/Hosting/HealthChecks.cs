@@ -1,0 +1,48 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Goxec.Hosting;
+
+/// <summary>
+/// Probes that need nothing but the BCL: the orchestrator must not depend on the code it starts
+/// (our own RESP client lives in Goxec.Shared and is tested through this very Redis).
+/// </summary>
+internal static class HealthChecks
+{
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly HttpClient s_http = new() { Timeout = s_probeTimeout };
+
+    public static async Task<bool> HttpOkAsync(Uri url, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await s_http.GetAsync(url, ct);
+            return response.StatusCode == System.Net.HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True once Redis answers PING with +PONG (while loading the AOF it answers -LOADING).</summary>
+    public static async Task<bool> RedisPingAsync(int port, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(s_probeTimeout);
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG\r\n", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Goxec.AppHost;
+using Goxec.Hosting;
+
+namespace Goxec.Tests.Hosting;
+
+/// <summary>Starts the very graph the AppHost runs, for end-to-end tests.</summary>
+public static class GoxecTestGraph
+{
+    public static async Task<DistributedApplication> StartAsync(GoxecGraphOptions options, CancellationToken ct, TextWriter? output = null)
+    {
+        var builder = DistributedApplicationTestingBuilder.Create(output);
+        GoxecGraph.Build(builder, options);
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+}
