@@ -19,7 +19,8 @@ public sealed class GoxecGraphFixture : IAsyncLifetime
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        App = await GoxecTestGraph.StartAsync(new GoxecGraphOptions
+        var builder = DistributedApplicationTestingBuilder.Create();
+        GoxecGraph.Build(builder, new GoxecGraphOptions
         {
             ApiPort = 0,
             RedisPort = 0,
@@ -30,7 +31,9 @@ public sealed class GoxecGraphFixture : IAsyncLifetime
                 ["Sandbox__RunWallTime"] = "00:00:03",
                 ["Worker__Concurrency"] = "2",
             },
-        }, cts.Token);
+        });
+        App = builder.Build();
+        await App.StartAsync(cts.Token);
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
     }
 
@@ -42,8 +45,8 @@ public sealed class GoxecGraphFixture : IAsyncLifetime
 
     public async Task<JsonElement> RunAsync(object job)
     {
-        using var response = await Http.PostAsJsonAsync("/api/v1/jobs?wait=true", job).WaitAsync(Timeout);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        using var response = await Http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("completed", body.GetProperty("status").GetString());
         return body;

@@ -9,6 +9,7 @@ namespace Goxec.Tests.Pipeline;
 public class JobPipelineTests(GoxecGraphFixture graph)
 {
     private static readonly TimeSpan Timeout = GoxecGraphFixture.Timeout;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Python_reads_stdin_and_answers_on_stdout()
@@ -82,8 +83,8 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     [Fact]
     public async Task Without_wait_the_job_is_accepted_and_can_be_read_back()
     {
-        using var response = await graph.Http.PostAsJsonAsync("/api/v1/jobs", new { language = "python", code = "print(6*7)" }).WaitAsync(Timeout);
-        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        using var response = await graph.Http.PostAsJsonAsync("/api/v1/jobs", new { language = "python", code = "print(6*7)" }, Ct).WaitAsync(Timeout, Ct);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct).WaitAsync(Timeout, Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("queued", accepted.GetProperty("status").GetString());
@@ -91,7 +92,8 @@ public class JobPipelineTests(GoxecGraphFixture graph)
         Assert.Equal($"/api/v1/jobs/{id}", response.Headers.Location!.OriginalString);
 
         JsonElement job = default;
-        using var deadline = new CancellationTokenSource(Timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(Timeout);
         while (job.ValueKind == JsonValueKind.Undefined || job.GetProperty("status").GetString() != "completed")
         {
             await Task.Delay(100, deadline.Token);
@@ -113,7 +115,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     [Fact]
     public async Task Unknown_jobs_are_404_problems()
     {
-        using var response = await graph.Http.GetAsync("/api/v1/jobs/0123456789abcdef").WaitAsync(Timeout);
+        using var response = await graph.Http.GetAsync("/api/v1/jobs/0123456789abcdef", Ct).WaitAsync(Timeout, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -129,8 +131,8 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     public async Task Bad_input_gets_a_400_problem_naming_the_field(string body, string field)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await graph.Http.PostAsync("/api/v1/jobs", content).WaitAsync(Timeout);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        using var response = await graph.Http.PostAsync("/api/v1/jobs", content, Ct).WaitAsync(Timeout, Ct);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct).WaitAsync(Timeout, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
