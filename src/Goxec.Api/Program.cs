@@ -10,6 +10,8 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapJobsApi();
 app.MapLanguagesApi();
+app.MapDeadLettersApi();
+app.MapStatsApi();
 app.MapWebUi();
 
 app.Run();

@@ -10,11 +10,12 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddRedisClient("redis");
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Goxec.Api.Extensions.InfrastructureExceptionHandler>();
         builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
         builder.Services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section)
             .Validate(o => o.MaxSourceBytes > 0 && o.MaxStdinBytes >= 0 && o.MaxWait > TimeSpan.Zero, "Submission limits must be positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(LanguageCatalog.LoadDefault()); // eager: a bad descriptor stops the start
+        builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobRequestValidator>();
         builder.Services.AddSingleton<JobCompletionWaiter>();

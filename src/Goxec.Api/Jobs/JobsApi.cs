@@ -32,14 +32,25 @@ internal static class JobsApi
         }
         if (body is null) return Problem("body", "The body must be a JSON object describing the job.");
 
-        var id = Guid.CreateVersion7().ToString("N");
-        var (spec, errors) = validator.Validate(body, id, clock.GetUtcNow());
+        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > 255) return Problem("Idempotency-Key", "The Idempotency-Key header may have at most 255 characters.");
+
+        var (spec, errors) = validator.Validate(body, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow());
         if (spec is null) return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
 
         // Registered before the job exists, so a finish that races the wait is never missed.
-        using var completion = wait == true ? waiter.Watch(id) : null;
-        await store.EnqueueAsync(spec, Activity.Current?.Id, ct);
+        using var completion = wait == true ? waiter.Watch(spec.Id) : null;
+        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, idempotencyKey.Length > 0 ? idempotencyKey : null, ct);
+        var id = enqueued.Id;
         var location = $"/api/v1/jobs/{id}";
+        if (!enqueued.IsNew)
+        {
+            // The same submission again: answer with the job it made the first time.
+            var earlier = await store.GetAsync(id, ct);
+            return earlier is { Status: JobStatus.Completed or JobStatus.DeadLettered }
+                ? TypedResults.Ok(earlier)
+                : TypedResults.Accepted(location, new JobAccepted(id, earlier?.Status ?? JobStatus.Queued));
+        }
 
         if (completion is not null)
         {

@@ -10,4 +10,6 @@ namespace Goxec.Jobs;
 [JsonSerializable(typeof(JobResult))]
 [JsonSerializable(typeof(JobView))]
 [JsonSerializable(typeof(JobAccepted))]
+[JsonSerializable(typeof(Verdict))]
+[JsonSerializable(typeof(WorkerHeartbeat))]
 public sealed partial class GoxecJsonContext : JsonSerializerContext;

@@ -11,5 +11,17 @@ public static class JobKeys
     /// <summary>Version of the stream entry format; entries with another version are dead-lettered.</summary>
     public const string SchemaVersion = "1";
 
+    /// <summary>Hash of worker name → heartbeat JSON (<see cref="WorkerHeartbeat"/>).</summary>
+    public const string Workers = "goxec:workers";
+    /// <summary>Hash of verdict → count of finished jobs.</summary>
+    public const string VerdictCounts = "goxec:stats:verdicts";
+
     public static string Job(string id) => $"goxec:job:{id}";
+
+    /// <summary>Idempotency keys are hashed, so any header value makes a safe, bounded key.</summary>
+    public static string Idempotency(string key) =>
+        "goxec:idem:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Completed-job counts per 10-second bucket (for throughput charts); expires after an hour.</summary>
+    public static string ThroughputBucket(long unixSeconds) => $"goxec:stats:t:{unixSeconds / 10 * 10}";
 }

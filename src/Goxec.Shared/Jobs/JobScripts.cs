@@ -10,12 +10,33 @@ internal static class JobScripts
 {
     /// <summary>
     /// Stores the job hash and queues its stream entry together, so a queued entry always has a job.
-    /// KEYS: job, stream. ARGV: ttl seconds, id, schema version, traceparent, then hash field/value pairs.
+    /// With an idempotency key (KEYS[3]) already taken, nothing is stored and the earlier job's id is returned.
+    /// KEYS: job, stream, idempotency key (optional). ARGV: ttl seconds, id, schema version, traceparent,
+    /// then hash field/value pairs. Returns {job id, entry id or ''}.
     /// </summary>
     public static readonly RedisScript Enqueue = new("""
+        if KEYS[3] then
+          local earlier = redis.call('GET', KEYS[3])
+          if earlier then return {earlier, ''} end
+          redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[1])
+        end
         redis.call('HSET', KEYS[1], unpack(ARGV, 5))
         redis.call('EXPIRE', KEYS[1], ARGV[1])
-        return redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'v', ARGV[3], 'traceparent', ARGV[4])
+        return {ARGV[2], redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'v', ARGV[3], 'traceparent', ARGV[4])}
+        """);
+
+    /// <summary>
+    /// Puts a dead-lettered job back in the queue as new: attempts and result cleared, a fresh entry.
+    /// KEYS: job, stream, dead letters. ARGV: dead-letter entry id, traceparent.
+    /// Returns the new entry id, or false when the job is gone or not dead-lettered.
+    /// </summary>
+    public static readonly RedisScript Retry = new("""
+        if redis.call('HGET', KEYS[1], 'status') ~= 'dead_lettered' then return false end
+        redis.call('HDEL', KEYS[1], 'result', 'finishedAt', 'startedAt', 'worker', 'lastError')
+        redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', 0)
+        redis.call('XDEL', KEYS[3], ARGV[1])
+        local id = redis.call('HGET', KEYS[1], 'id')
+        return redis.call('XADD', KEYS[2], '*', 'id', id, 'v', '1', 'traceparent', ARGV[2])
         """);
 
     /// <summary>
@@ -37,9 +58,9 @@ internal static class JobScripts
     /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
     /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
     /// never needs a length trim that could drop one).
-    /// KEYS: job, finished, stream, dead letters.
+    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket.
     /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
-    ///       dead-letter reason (or ''), last error.
+    ///       dead-letter reason (or ''), last error, verdict.
     /// Returns 1 when stored, 0 when another outcome was already there.
     /// </summary>
     public static readonly RedisScript Finish = new("""
@@ -48,6 +69,9 @@ internal static class JobScripts
         if status and status ~= 'completed' and status ~= 'dead_lettered' then
           redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'finishedAt', ARGV[3])
           redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'id', ARGV[4])
+          redis.call('HINCRBY', KEYS[5], ARGV[10], 1)
+          redis.call('HINCRBY', KEYS[6], 'completed', 1)
+          redis.call('EXPIRE', KEYS[6], 3600)
           stored = 1
         end
         -- A malformed entry has no job hash, yet its dead letter must still be kept.

@@ -10,16 +10,30 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
 {
     private JobStoreOptions Options => options.Value;
 
-    /// <summary>Stores the job and queues it in one atomic step; returns the stream entry id.</summary>
-    public async Task<string> EnqueueAsync(JobSpec spec, string? traceParent, CancellationToken ct)
+    /// <summary>
+    /// Stores the job and queues it in one atomic step. With an idempotency key seen before (within the
+    /// retention window), nothing is stored and the earlier job's id comes back instead.
+    /// </summary>
+    public async Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, CancellationToken ct)
     {
         var specJson = JsonSerializer.Serialize(spec, GoxecJsonContext.Default.JobSpec);
-        var reply = await JobScripts.Enqueue.EvaluateAsync(redis,
-            [JobKeys.Job(spec.Id), JobKeys.Stream],
+        RedisArg[] keys = idempotencyKey is null
+            ? [JobKeys.Job(spec.Id), JobKeys.Stream]
+            : [JobKeys.Job(spec.Id), JobKeys.Stream, JobKeys.Idempotency(idempotencyKey)];
+        var reply = (await JobScripts.Enqueue.EvaluateAsync(redis, keys,
             [(long)Options.Retention.TotalSeconds, spec.Id, JobKeys.SchemaVersion, traceParent ?? "",
              "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
-             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct);
-        return reply.AsString()!;
+             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct)).AsArray();
+        var id = reply[0].AsString()!;
+        return new Enqueued(id, IsNew: id == spec.Id);
+    }
+
+    /// <summary>Queues a dead-lettered job again as new. False when the job is gone or not dead-lettered.</summary>
+    public async Task<bool> RetryDeadLetterAsync(string id, string deadLetterEntryId, string? traceParent, CancellationToken ct)
+    {
+        var reply = await JobScripts.Retry.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream, JobKeys.DeadLetters],
+            [deadLetterEntryId, traceParent ?? ""], ct);
+        return !reply.IsNull && reply.Type != RespType.Boolean;
     }
 
     public async Task<JobView?> GetAsync(string id, CancellationToken ct)
@@ -60,12 +74,17 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
         string? deadLetterReason, string? error, CancellationToken ct)
     {
         var reply = await JobScripts.Finish.EvaluateAsync(redis,
-            [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters],
+            [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
+             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds())],
             [status == JobStatus.Completed ? "completed" : "dead_lettered",
              JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
-             Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? ""], ct);
+             Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",
+             status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered"], ct);
         return reply.AsInt64() == 1;
     }
+
+    private static string VerdictName(Verdict verdict) =>
+        JsonSerializer.Serialize(verdict, GoxecJsonContext.Default.Verdict).Trim('"');
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -90,3 +109,6 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
 }
 
 public enum StartOutcome { Run, AlreadyFinished, Gone }
+
+/// <summary>The job that stands for a submission: new, or an earlier one with the same idempotency key.</summary>
+public sealed record Enqueued(string Id, bool IsNew);

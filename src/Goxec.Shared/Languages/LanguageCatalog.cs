@@ -40,6 +40,10 @@ public sealed class LanguageCatalog
     /// <summary>The descriptors copied next to the running program (see Goxec.Shared.csproj).</summary>
     public static LanguageCatalog LoadDefault() => Load(Path.Combine(AppContext.BaseDirectory, "runtimes"));
 
+    /// <summary><c>Languages:Path</c> when set (an operator's own descriptors), else the default.</summary>
+    public static LanguageCatalog Load(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration["Languages:Path"] is { Length: > 0 } path ? Load(path) : LoadDefault();
+
     private static LanguageDefinition Parse(IDeserializer yaml, string path)
     {
         try

@@ -18,13 +18,16 @@ internal static class WorkerServiceExtensions
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
             .Validate(o => o.MemoryBytes >= 16 * 1024 * 1024 && o.PidsLimit > 0 && o.Cpus > 0, "Sandbox limits are out of range.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(LanguageCatalog.LoadDefault()); // eager: a bad descriptor stops the start
+        builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
         builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();
+        builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddHostedService<JobConsumer>();
+        builder.Services.AddHostedService<WorkerRegistry>();
+        builder.Services.AddHostedService<ContainerReaper>();
         // The consumer drains in-flight jobs on SIGTERM; give it the time it asks for.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
         return builder;

@@ -10,7 +10,8 @@ namespace Goxec.Worker.Queue;
 /// Three loops: new entries (XREADGROUP), abandoned ones (XAUTOCLAIM), and a heartbeat that keeps
 /// this worker's claims fresh so a short reclaim time never steals a long-running job.
 /// </summary>
-public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOptions<WorkerOptions> options, ILogger<JobConsumer> logger)
+public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
+    ILogger<JobConsumer> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
@@ -27,10 +28,15 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
         // What this consumer held before a restart is finished (or released) first.
         await Retry(() => ReadAsync("0", 0, stoppingToken), stoppingToken);
         var reclaim = LoopAsync(Options.ReclaimInterval, ReclaimAsync, stoppingToken);
-        var heartbeat = LoopAsync(Options.HeartbeatInterval, HeartbeatAsync, stoppingToken);
+        // The heartbeat outlives the read loops: while draining, the claims must stay fresh or
+        // another worker would take (and run again) the jobs this one is finishing.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = LoopAsync(Options.HeartbeatInterval, HeartbeatAsync, heartbeatStop.Token);
         await LoopAsync(TimeSpan.Zero, ct => ReadAsync(">", 2000, ct), stoppingToken);
-        await Task.WhenAll(reclaim, heartbeat);
+        await reclaim;
         await DrainAsync();
+        await heartbeatStop.CancelAsync();
+        await heartbeat;
     }
 
     private async Task ReadAsync(string from, int blockMs, CancellationToken ct)
@@ -71,9 +77,9 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
     /// <summary>Resets the idle time of every entry this worker is running (XCLAIM JUSTID does not count a delivery).</summary>
     private async Task HeartbeatAsync(CancellationToken ct)
     {
-        var running = _inFlight.Keys.ToArray();
-        if (running.Length == 0) return;
-        RedisArg[] args = [JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, .. running.Select(id => (RedisArg)id), "JUSTID"];
+        var entries = running.EntryIds;
+        if (entries.Count == 0) return;
+        RedisArg[] args = [JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, .. entries.Select(id => (RedisArg)id), "JUSTID"];
         await redis.ExecuteAsync(new RedisCommand("XCLAIM", args), ct);
     }
 
@@ -92,9 +98,9 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
         if (unused > 0) _slots!.Release(unused);
         foreach (var entry in entries)
         {
-            if (!_inFlight.TryAdd(entry.EntryId, Task.CompletedTask))
+            if (!running.TryAdd(entry.EntryId, entry.Field("id") ?? ""))
             {
-                _slots!.Release(); // already running here (heartbeat keeps it); nothing to do
+                _slots!.Release(); // already running here (the heartbeat keeps it); nothing to do
                 continue;
             }
             _inFlight[entry.EntryId] = Task.Run(async () =>
@@ -102,6 +108,7 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, IOpt
                 try { await processor.ProcessAsync(entry, _abort.Token); }
                 finally
                 {
+                    running.Remove(entry.EntryId);
                     _inFlight.TryRemove(entry.EntryId, out _);
                     _slots!.Release();
                 }

@@ -12,21 +12,24 @@ namespace Goxec.Worker.Sandbox;
 /// Files enter through a tar on an exec's stdin (the archive API cannot write into a tmpfs or a
 /// read-only root), so the host never touches a path the job controls.
 /// </summary>
-public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, ILogger<ContainerSandbox> logger) : ISandbox
+public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
+    Queue.RunningJobs running, ILogger<ContainerSandbox> logger) : ISandbox
 {
     private SandboxOptions Limits => options.Value;
 
     public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, CancellationToken cancellationToken)
     {
-        var worker = Environment.GetEnvironmentVariable("Worker__ConsumerName") ?? Environment.MachineName;
-        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker);
+        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker.Value.ConsumerName);
+        var name = ContainerSpecFactory.Name(job.Id, attempt);
+        running.TrackContainer(name);
         string containerId;
         try
         {
-            containerId = await docker.CreateContainerAsync(spec, ContainerSpecFactory.Name(job.Id, attempt), cancellationToken);
+            containerId = await docker.CreateContainerAsync(spec, name, cancellationToken);
         }
         catch (DockerException e)
         {
+            running.UntrackContainer(name);
             throw new SandboxException($"Could not create the container for {language.Id} ({language.Image}): {e.Message}", e);
         }
 
@@ -57,6 +60,7 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
         finally
         {
             await RemoveAsync(containerId);
+            running.UntrackContainer(name);
         }
     }
 

@@ -6,15 +6,15 @@ using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Pipeline;
 
-/// <summary>The real graph — redis, the api and two worker processes — started once for the pipeline tests.</summary>
-public sealed class GoxecGraphFixture : IAsyncLifetime
+/// <summary>The real graph — redis, the api and two worker processes — started once for a collection of tests.</summary>
+public class GoxecGraphFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public DistributedApplication App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
@@ -26,21 +26,50 @@ public sealed class GoxecGraphFixture : IAsyncLifetime
             RedisPort = 0,
             Workers = 2,
             BuildWeb = false,
-            Environment = new Dictionary<string, string>
-            {
-                ["Sandbox__RunWallTime"] = "00:00:03",
-                ["Worker__Concurrency"] = "2",
-            },
+            Environment = Environment(),
         });
         App = builder.Build();
         await App.StartAsync(cts.Token);
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Settings every process of the graph gets.</summary>
+    protected virtual Dictionary<string, string> Environment() => new()
+    {
+        ["Sandbox__RunWallTime"] = "00:00:03",
+        ["Worker__Concurrency"] = "2",
+    };
+
+    public virtual async ValueTask DisposeAsync()
     {
         Http?.Dispose();
         if (App is not null) await App.DisposeAsync();
+    }
+
+    public async Task<JsonElement> GetJobAsync(string id) =>
+        await Http.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{id}", TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+    /// <summary>Submits without waiting and returns the job id.</summary>
+    public async Task<string> SubmitAsync(object job)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/v1/jobs", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        return body.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Polls the job until <paramref name="condition"/> holds (or fails after <paramref name="within"/>).</summary>
+    public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> condition, TimeSpan within)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(within);
+        while (true)
+        {
+            var job = await GetJobAsync(id);
+            if (condition(job)) return job;
+            try { await Task.Delay(100, deadline.Token); }
+            catch (OperationCanceledException) { Assert.Fail($"Job {id} did not reach the expected state within {within}: {job}"); }
+        }
     }
 
     public async Task<JsonElement> RunAsync(object job)

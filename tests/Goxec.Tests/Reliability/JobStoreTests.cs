@@ -1,0 +1,113 @@
+using Goxec.Jobs;
+using Goxec.Redis;
+using Goxec.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Tests.Reliability;
+
+/// <summary>The job state machine's atomic steps, against a real redis-server.</summary>
+public sealed class JobStoreTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private RedisServer _server = null!;
+    private RedisClient _redis = null!;
+    private JobStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await RedisServer.StartAsync(ct: Ct);
+        _redis = new RedisClient(_server.ConnectionString);
+        _store = new JobStore(_redis, Options.Create(new JobStoreOptions()), TimeProvider.System);
+        await JobQueue.EnsureGroupAsync(_redis, Ct).WaitAsync(Timeout, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private static JobSpec Spec(string id) => new(id, "python", [new SourceFile("main.py", "print(1)")], "", [], DateTimeOffset.UtcNow);
+
+    private static JobResult Result(Verdict verdict, string worker = "w") =>
+        new(verdict, null, new StageResult(verdict.ToString(), "", 0, null, 1), null, worker, 1);
+
+    private async Task<string> DeliverAsync()
+    {
+        var reply = await _redis.ExecuteAsync(new RedisCommand("XREADGROUP", "GROUP", JobKeys.Group, "w", "COUNT", 1, "STREAMS", JobKeys.Stream, ">"), Ct);
+        return StreamReplies.PerStream(reply).Single().Entries.AsArray().Single().AsArray()[0].AsString()!;
+    }
+
+    [Fact]
+    public async Task The_first_terminal_result_wins_and_the_entry_is_acked_and_deleted()
+    {
+        await _store.EnqueueAsync(Spec("a1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct);
+        await _store.StartAsync("a1", "w", Ct).WaitAsync(Timeout, Ct);
+
+        Assert.True(await _store.CompleteAsync("a1", Result(Verdict.Accepted, "first"), entry, Ct).WaitAsync(Timeout, Ct));
+        Assert.False(await _store.CompleteAsync("a1", Result(Verdict.RuntimeError, "second"), entry, Ct).WaitAsync(Timeout, Ct));
+
+        var job = await _store.GetAsync("a1", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(JobStatus.Completed, job!.Status);
+        Assert.Equal(Verdict.Accepted, job.Verdict);
+        Assert.Equal("Accepted", job.Run!.Stdout); // the first result's output, not the second's
+        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), Ct)).AsArray()[0].AsInt64());
+        Assert.Equal(1, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Finished), Ct)).AsInt64());
+    }
+
+    [Fact]
+    public async Task A_finished_job_is_not_started_again_and_attempts_are_counted()
+    {
+        await _store.EnqueueAsync(Spec("b1"), null, null, Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal((StartOutcome.Run, 1), await _store.StartAsync("b1", "w", Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal((StartOutcome.Run, 2), await _store.StartAsync("b1", "w", Ct).WaitAsync(Timeout, Ct));
+        await _store.CompleteAsync("b1", Result(Verdict.Accepted), null, Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(StartOutcome.AlreadyFinished, (await _store.StartAsync("b1", "w", Ct).WaitAsync(Timeout, Ct)).Outcome);
+        Assert.Equal(StartOutcome.Gone, (await _store.StartAsync("never", "w", Ct).WaitAsync(Timeout, Ct)).Outcome);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_returns_the_first_job()
+    {
+        var first = await _store.EnqueueAsync(Spec("c1"), null, "key-1", Ct).WaitAsync(Timeout, Ct);
+        var again = await _store.EnqueueAsync(Spec("c2"), null, "key-1", Ct).WaitAsync(Timeout, Ct);
+        var other = await _store.EnqueueAsync(Spec("c3"), null, "key-2", Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(new Enqueued("c1", true), first);
+        Assert.Equal(new Enqueued("c1", false), again);
+        Assert.Equal(new Enqueued("c3", true), other);
+        Assert.Null(await _store.GetAsync("c2", Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(2, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_records_why_and_can_be_retried_as_new()
+    {
+        await _store.EnqueueAsync(Spec("d1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct);
+        await _store.StartAsync("d1", "w", Ct).WaitAsync(Timeout, Ct);
+        await _store.DeadLetterAsync("d1", Result(Verdict.InternalError), entry, "too_many_attempts", "image missing", Ct).WaitAsync(Timeout, Ct);
+
+        var dead = (await _redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.DeadLetters, "-", "+"), Ct)).AsArray().Single().AsArray();
+        var fields = dead[1].AsMap();
+        Assert.Equal("d1", fields["id"].AsString());
+        Assert.Equal("too_many_attempts", fields["reason"].AsString());
+        Assert.Equal("image missing", fields["error"].AsString());
+        Assert.Equal("1", fields["attempts"].AsString());
+        Assert.Equal(JobStatus.DeadLettered, (await _store.GetAsync("d1", Ct))!.Status);
+
+        Assert.True(await _store.RetryDeadLetterAsync("d1", dead[0].AsString()!, null, Ct).WaitAsync(Timeout, Ct));
+        var retried = await _store.GetAsync("d1", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(JobStatus.Queued, retried!.Status);
+        Assert.Equal(0, retried.Attempts);
+        Assert.Null(retried.Verdict);
+        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.DeadLetters), Ct)).AsInt64());
+        Assert.Equal(1, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+        Assert.False(await _store.RetryDeadLetterAsync("d1", dead[0].AsString()!, null, Ct).WaitAsync(Timeout, Ct));
+    }
+}
