@@ -73,6 +73,7 @@ public sealed class OrchestratorTests : IDisposable
         await using var app = builder.Build();
         await app.StartAsync(TimeoutToken());
         var instance = app.GetResource("crashy");
+        await instance.WaitUntilAsync(i => i.RecentLogs.Contains("started"), TimeoutToken());
         var firstPid = instance.ProcessId!.Value;
 
         await instance.KillAsync(Signal.SIGKILL).WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
