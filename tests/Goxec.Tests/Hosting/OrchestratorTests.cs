@@ -168,4 +168,22 @@ public sealed class OrchestratorTests : IDisposable
         Assert.Contains("build | compile error", error.Message);
         Assert.Null(app.GetResource("app").ProcessId);
     }
+    [Fact]
+    public async Task RunAsync_runs_until_cancelled_then_stops_everything()
+    {
+        var builder = CreateBuilder();
+        AddShell(builder, "service", "echo serving; exec sleep 1000");
+        var app = builder.Build();
+        using var shutdown = new CancellationTokenSource();
+
+        var run = app.RunAsync(shutdown.Token);
+        await app.GetResource("service").WaitUntilAsync(i => i.RecentLogs.Contains("serving"), TimeoutToken());
+        var pid = app.GetResource("service").ProcessId!.Value;
+        await shutdown.CancelAsync();
+        await run.WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
+
+        Assert.False(IsAlive(pid));
+        Assert.Equal(ResourceState.Stopped, app.GetResource("service").State);
+        Assert.Contains("stopped", _output.ToString());
+    }
 }
