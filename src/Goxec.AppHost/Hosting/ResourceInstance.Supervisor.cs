@@ -69,15 +69,18 @@ public sealed partial class ResourceInstance
         if (Resource.HealthCheck is not { } check)
         {
             // Nothing to probe: running is as healthy as it gets (a one-shot reports on exit instead).
-            Health = "no check";
             if (!Resource.IsOneShot) SetState(ResourceState.Healthy);
             return;
         }
         try
         {
-            for (var interval = s_firstProbeInterval; !await check(Replica, ct); interval = Min(interval * 2, s_maxProbeInterval))
+            for (var interval = s_firstProbeInterval; ; interval = Min(interval * 2, s_maxProbeInterval))
+            {
+                var result = await check(Replica, ct);
+                Health = result.Description;
+                if (result.Healthy) break;
                 await Task.Delay(interval, ct);
-            Health = "healthy";
+            }
             SetState(ResourceState.Healthy);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

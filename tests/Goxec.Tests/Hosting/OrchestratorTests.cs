@@ -149,7 +149,7 @@ public sealed class OrchestratorTests : IDisposable
 
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync(TimeoutToken()));
 
-        Assert.Contains("Resource 'deaf' did not become healthy within 2s", error.Message);
+        Assert.Contains("Resource 'deaf' did not become healthy within 2s (state Running, health /health: ", error.Message);
         Assert.Contains("deaf | listening soon, honestly", error.Message);
         Assert.Equal(ResourceState.Stopped, app.GetResource("deaf").State);
     }
