@@ -13,7 +13,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private readonly IReadOnlyList<Action<DistributedApplication>> _onStarted;
     private readonly Dictionary<Resource, ResourceInstance[]> _instances;
     private readonly ConsoleLog _console;
-    private bool _stopped;
+    private int _stopped;
 
     internal DistributedApplication(IReadOnlyList<Resource> resources, DistributedApplicationOptions options, IReadOnlyList<Action<DistributedApplication>> onStarted)
     {
@@ -73,8 +73,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Stops resources in reverse dependency order: SIGTERM, then SIGKILL after the grace period.</summary>
     public async Task StopAsync()
     {
-        if (_stopped) return;
-        _stopped = true;
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         foreach (var resource in _resources.Reverse())
             await Task.WhenAll(_instances[resource].Select(i => i.StopAsync(_options.StopGracePeriod)));
     }

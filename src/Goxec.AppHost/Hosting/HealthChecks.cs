@@ -12,21 +12,21 @@ internal static class HealthChecks
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
     private static readonly HttpClient s_http = new() { Timeout = s_probeTimeout };
 
-    public static async Task<bool> HttpOkAsync(Uri url, CancellationToken ct)
+    public static async Task<HealthResult> HttpOkAsync(Uri url, CancellationToken ct)
     {
         try
         {
             using var response = await s_http.GetAsync(url, ct);
-            return response.StatusCode == System.Net.HttpStatusCode.OK;
+            return new(response.StatusCode == System.Net.HttpStatusCode.OK, $"{(int)response.StatusCode} {url.AbsolutePath}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return false;
+            return new(false, $"{url.AbsolutePath}: {e.Message}");
         }
     }
 
     /// <summary>True once Redis answers PING with +PONG (while loading the AOF it answers -LOADING).</summary>
-    public static async Task<bool> RedisPingAsync(int port, CancellationToken ct)
+    public static async Task<HealthResult> RedisPingAsync(int port, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(s_probeTimeout);
@@ -38,11 +38,15 @@ internal static class HealthChecks
             await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
             var buffer = new byte[64];
             var read = await stream.ReadAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG\r\n", StringComparison.Ordinal);
+            var reply = Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
+            return new(reply == "+PONG", "PING: " + reply);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return false;
+            return new(false, "PING: " + e.Message);
         }
     }
 }
+
+/// <summary>A probe's verdict and what it saw, shown in the status table and in startup errors.</summary>
+internal sealed record HealthResult(bool Healthy, string Description);

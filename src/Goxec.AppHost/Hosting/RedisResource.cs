@@ -18,7 +18,7 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
 
     internal override string EndpointScheme => "tcp";
 
-    internal override Func<int, CancellationToken, Task<bool>> HealthCheck =>
+    internal override Func<int, CancellationToken, Task<HealthResult>> HealthCheck =>
         (replica, ct) => HealthChecks.RedisPingAsync(AllocatedPorts[replica], ct);
 
     internal override void Validate()

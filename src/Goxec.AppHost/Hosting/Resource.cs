@@ -36,7 +36,7 @@ public abstract class Resource(string name)
     /// <summary>A reason to not run this resource at all (it counts as completed), or null.</summary>
     internal virtual string? SkipReason() => null;
 
-    internal virtual Func<int, CancellationToken, Task<bool>>? HealthCheck =>
+    internal virtual Func<int, CancellationToken, Task<HealthResult>>? HealthCheck =>
         HealthPath is null ? null : (replica, ct) => HealthChecks.HttpOkAsync(new Uri(GetEndpoint(replica), HealthPath), ct);
 
     public Uri GetEndpoint(int replica = 0) =>

@@ -1,20 +1,11 @@
-using System.Diagnostics;
-
 namespace Goxec.Hosting;
 
 /// <summary>
-/// One running replica of a resource and its supervisor: launches the process, probes its health,
-/// and restarts a long-running one that crashed, with exponential backoff.
+/// One replica of a resource at run time: its state, logs and process. The supervising loop that
+/// launches, probes and restarts it is in ResourceInstance.Supervisor.cs.
 /// </summary>
-public sealed class ResourceInstance
+public sealed partial class ResourceInstance
 {
-    private static readonly TimeSpan s_initialBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan s_stableUptime = TimeSpan.FromSeconds(60);
-    // Probes start fast (startup latency matters in tests) and slow down so logs aren't flooded.
-    private static readonly TimeSpan s_firstProbeInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_maxProbeInterval = TimeSpan.FromSeconds(1);
-
     private readonly ConsoleLog _console;
     private readonly LogBuffer _logs = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -120,86 +111,18 @@ public sealed class ResourceInstance
         await _supervisor;
     }
 
-    private async Task SuperviseAsync(CancellationToken stopping)
-    {
-        var backoff = s_initialBackoff;
-        while (true)
-        {
-            SetState(ResourceState.Starting);
-            var uptime = Stopwatch.StartNew();
-            ChildProcess child;
-            try
-            {
-                child = ChildProcess.Start(Resource.GetLaunchSpec(), BuildEnvironment(), Log);
-            }
-            catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or DistributedApplicationException)
-            {
-                Event($"{Name} could not start: {e.Message}");
-                SetState(ResourceState.Failed);
-                return;
-            }
-            _child = child;
-            Health = "";
-            SetState(ResourceState.Running);
-            if (stopping.IsCancellationRequested) await child.TerminateAsync(TimeSpan.FromSeconds(10));
-            using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var probe = ProbeUntilHealthyAsync(probing.Token);
-            var code = await child.Exited;
-            await probing.CancelAsync();
-            await probe;
-            LastExitCode = code;
-
-            if (stopping.IsCancellationRequested) { SetState(ResourceState.Stopped); return; }
-            if (Resource.IsOneShot)
-            {
-                Event(code == 0 ? $"{Name} completed" : $"{Name} failed with exit code {code}");
-                SetState(code == 0 ? ResourceState.Completed : ResourceState.Failed);
-                return;
-            }
-            if (!_restart) { Event($"{Name} exited with {code}; not restarting"); SetState(ResourceState.Exited); return; }
-
-            if (uptime.Elapsed >= s_stableUptime) backoff = s_initialBackoff;
-            Event($"{Name} exited with {code}; restarting in {backoff.TotalSeconds:0}s");
-            SetState(ResourceState.Restarting);
-            try { await Task.Delay(backoff, stopping); }
-            catch (OperationCanceledException) { SetState(ResourceState.Stopped); return; }
-            backoff = Min(backoff * 2, s_maxBackoff);
-            Restarts++;
-        }
-    }
-
-    private async Task ProbeUntilHealthyAsync(CancellationToken ct)
-    {
-        if (Resource.HealthCheck is not { } check)
-        {
-            // Nothing to probe: running is as healthy as it gets (a one-shot reports on exit instead).
-            Health = "no check";
-            if (!Resource.IsOneShot) SetState(ResourceState.Healthy);
-            return;
-        }
-        try
-        {
-            for (var interval = s_firstProbeInterval; !await check(Replica, ct); interval = Min(interval * 2, s_maxProbeInterval))
-                await Task.Delay(interval, ct);
-            Health = "healthy";
-            SetState(ResourceState.Healthy);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
     private void Log(string line)
     {
-        _logs.Add(line);
+        // Console first: a waiter woken by the buffer may expect to find the line printed already.
         _console.Line(Name, line);
+        _logs.Add(line);
         Changed();
     }
 
     private void Event(string message)
     {
-        _logs.Add("[goxec] " + message);
         _console.Event(message);
+        _logs.Add("[goxec] " + message);
         Changed();
     }
 
@@ -219,8 +142,6 @@ public sealed class ResourceInstance
         }
         changed.TrySetResult();
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -74,9 +74,10 @@ internal sealed class Startup(IReadOnlyList<Resource> resources, IReadOnlyDictio
     private static DistributedApplicationException Failure(ResourceInstance instance, string what)
     {
         var exit = instance.LastExitCode is { } code ? $", last exit code {code}" : "";
+        var health = instance.Health is "" ? "" : $", health {instance.Health}";
         var lines = instance.RecentLogs.TakeLast(LogLinesInErrors).Select(l => $"  {instance.Name} | {l}");
         return new DistributedApplicationException(
-            $"Resource '{instance.Name}' {what} (state {instance.State}{exit}). Last log lines:{Environment.NewLine}"
+            $"Resource '{instance.Name}' {what} (state {instance.State}{exit}{health}). Last log lines:{Environment.NewLine}"
             + string.Join(Environment.NewLine, lines));
     }
 }

@@ -6,7 +6,7 @@ internal static class StatusTable
     public static void Write(TextWriter output, IEnumerable<ResourceInstance> instances)
     {
         var rows = instances
-            .Select(i => new[] { i.Name, i.State.ToString(), i.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", i.Endpoint?.ToString() ?? "-", i.Health })
+            .Select(i => new[] { i.Name, i.State.ToString(), i.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", i.Endpoint?.ToString() ?? "-", i.Health is "" ? "-" : i.Health })
             .Prepend(["RESOURCE", "STATE", "PID", "URL", "HEALTH"])
             .ToList();
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();

@@ -73,6 +73,7 @@ public sealed class OrchestratorTests : IDisposable
         await using var app = builder.Build();
         await app.StartAsync(TimeoutToken());
         var instance = app.GetResource("crashy");
+        await instance.WaitUntilAsync(i => i.RecentLogs.Contains("started"), TimeoutToken());
         var firstPid = instance.ProcessId!.Value;
 
         await instance.KillAsync(Signal.SIGKILL).WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
@@ -148,7 +149,7 @@ public sealed class OrchestratorTests : IDisposable
 
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync(TimeoutToken()));
 
-        Assert.Contains("Resource 'deaf' did not become healthy within 2s", error.Message);
+        Assert.Contains("Resource 'deaf' did not become healthy within 2s (state Running, health /health: ", error.Message);
         Assert.Contains("deaf | listening soon, honestly", error.Message);
         Assert.Equal(ResourceState.Stopped, app.GetResource("deaf").State);
     }
@@ -166,5 +167,23 @@ public sealed class OrchestratorTests : IDisposable
         Assert.Contains("Resource 'build' stopped before it could complete (state Failed, last exit code 3)", error.Message);
         Assert.Contains("build | compile error", error.Message);
         Assert.Null(app.GetResource("app").ProcessId);
+    }
+    [Fact]
+    public async Task RunAsync_runs_until_cancelled_then_stops_everything()
+    {
+        var builder = CreateBuilder();
+        AddShell(builder, "service", "echo serving; exec sleep 1000");
+        var app = builder.Build();
+        using var shutdown = new CancellationTokenSource();
+
+        var run = app.RunAsync(shutdown.Token);
+        await app.GetResource("service").WaitUntilAsync(i => i.RecentLogs.Contains("serving"), TimeoutToken());
+        var pid = app.GetResource("service").ProcessId!.Value;
+        await shutdown.CancelAsync();
+        await run.WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
+
+        Assert.False(IsAlive(pid));
+        Assert.Equal(ResourceState.Stopped, app.GetResource("service").State);
+        Assert.Contains("stopped", _output.ToString());
     }
 }
