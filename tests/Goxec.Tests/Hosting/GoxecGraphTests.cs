@@ -99,10 +99,11 @@ public sealed class GoxecGraphTests
         }
     }
 
-    // Needs the Api and Worker to map /health (ServiceDefaults); until then they answer 404.
-    [Fact(Explicit = true)]
+    [Fact]
     public async Task The_whole_graph_starts_and_the_api_answers_health()
     {
+        Goxec.Tests.Infrastructure.Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
+        Goxec.Tests.Infrastructure.Prerequisite.RequireDocker();
         var ct = TimeoutToken();
         await using var app = await GoxecTestGraph.StartAsync(
             new GoxecGraphOptions { ApiPort = 0, Workers = 2, BuildWeb = false, RedisPort = 0 }, ct, new TestOutputWriter());

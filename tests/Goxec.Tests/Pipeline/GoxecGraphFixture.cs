@@ -19,17 +19,14 @@ public class GoxecGraphFixture : IAsyncLifetime
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var builder = DistributedApplicationTestingBuilder.Create();
-        GoxecGraph.Build(builder, new GoxecGraphOptions
+        App = await Hosting.GoxecTestGraph.StartAsync(new GoxecGraphOptions
         {
             ApiPort = 0,
             RedisPort = 0,
             Workers = 2,
             BuildWeb = false,
             Environment = Environment(),
-        });
-        App = builder.Build();
-        await App.StartAsync(cts.Token);
+        }, cts.Token);
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
     }
 
