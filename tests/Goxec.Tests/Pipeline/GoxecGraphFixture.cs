@@ -69,6 +69,10 @@ public class GoxecGraphFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Asserts the verdict, showing the whole job when it differs (the verdict alone rarely says why).</summary>
+    public static void AssertVerdict(string expected, JsonElement job) =>
+        Assert.True(job.GetProperty("verdict").GetString() == expected, $"Expected verdict {expected}, got: {job}");
+
     public async Task<JsonElement> RunAsync(object job)
     {
         using var response = await Http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);

@@ -16,7 +16,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     {
         var job = await graph.RunAsync(new { language = "python", code = "print(input()[::-1])", stdin = "olleh" });
 
-        Assert.Equal("accepted", job.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("accepted", job);
         Assert.Equal("hello\n", job.GetProperty("run").GetProperty("stdout").GetString());
         Assert.Equal(0, job.GetProperty("run").GetProperty("exitCode").GetInt32());
         Assert.Equal("python", job.GetProperty("language").GetString());
@@ -33,7 +33,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
             stdin = "c\n",
         });
 
-        Assert.Equal("accepted", job.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("accepted", job);
         Assert.Equal("hello c\n", job.GetProperty("run").GetProperty("stdout").GetString());
         Assert.Equal(0, job.GetProperty("compile").GetProperty("exitCode").GetInt32());
     }
@@ -44,6 +44,8 @@ public class JobPipelineTests(GoxecGraphFixture graph)
         var js = await graph.RunAsync(new { language = "javascript", code = "require('fs').readFileSync(0,'utf8').split(' ').forEach(w => console.log(w.toUpperCase()))", stdin = "a b" });
         var cpp = await graph.RunAsync(new { language = "cpp", code = "#include <iostream>\nint main(){int a,b; std::cin>>a>>b; std::cout<<a+b<<std::endl;}", stdin = "40 2" });
 
+        GoxecGraphFixture.AssertVerdict("accepted", js);
+        GoxecGraphFixture.AssertVerdict("accepted", cpp);
         Assert.Equal("A\nB\n", js.GetProperty("run").GetProperty("stdout").GetString());
         Assert.Equal("42\n", cpp.GetProperty("run").GetProperty("stdout").GetString());
     }
@@ -53,7 +55,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     {
         var job = await graph.RunAsync(new { language = "c", code = "int main(void) { return nope; }" });
 
-        Assert.Equal("compile_error", job.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("compile_error", job);
         Assert.Contains("nope", job.GetProperty("compile").GetProperty("stderr").GetString());
         Assert.Equal(JsonValueKind.Null, job.GetProperty("run").ValueKind);
     }
@@ -64,10 +66,10 @@ public class JobPipelineTests(GoxecGraphFixture graph)
         var exit = await graph.RunAsync(new { language = "python", code = "import sys\nprint('bye', file=sys.stderr)\nsys.exit(3)" });
         var segv = await graph.RunAsync(new { language = "c", code = "#include <signal.h>\nint main(void){ raise(SIGSEGV); return 0; }" });
 
-        Assert.Equal("runtime_error", exit.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("runtime_error", exit);
         Assert.Equal(3, exit.GetProperty("run").GetProperty("exitCode").GetInt32());
         Assert.Equal("bye\n", exit.GetProperty("run").GetProperty("stderr").GetString());
-        Assert.Equal("runtime_error", segv.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("runtime_error", segv);
         Assert.Equal("SIGSEGV", segv.GetProperty("run").GetProperty("signal").GetString());
     }
 
@@ -76,7 +78,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
     {
         var job = await graph.RunAsync(new { language = "python", code = "while True: pass" });
 
-        Assert.Equal("time_limit_exceeded", job.GetProperty("verdict").GetString());
+        GoxecGraphFixture.AssertVerdict("time_limit_exceeded", job);
         Assert.True(job.GetProperty("run").GetProperty("timedOut").GetBoolean());
     }
 
@@ -108,7 +110,7 @@ public class JobPipelineTests(GoxecGraphFixture graph)
         var jobs = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             graph.RunAsync(new { language = "python", code = $"import time; time.sleep(0.5); print({i})" })));
 
-        Assert.All(jobs, j => Assert.Equal("accepted", j.GetProperty("verdict").GetString()));
+        Assert.All(jobs, j => GoxecGraphFixture.AssertVerdict("accepted", j));
         Assert.Equal(2, jobs.Select(j => j.GetProperty("worker").GetString()).Distinct().Count());
     }
 

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Goxec.AppHost;
+using Goxec.Docker;
+using Goxec.Hosting;
+using Goxec.Jobs;
+using Goxec.Redis;
+using Goxec.Worker.Sandbox;
+
+namespace Goxec.Chaos;
+
+/// <summary>
+/// Starts the real graph, submits jobs while SIGKILLing random workers and restarting Redis once,
+/// then checks that every accepted job reached exactly one visible outcome and nothing was left behind.
+/// </summary>
+public sealed class ChaosRun(ChaosOptions options, TextWriter output)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly ConcurrentDictionary<string, int> _accepted = new(); // job id → index
+    private int _workerKills;
+    private int _redisRestarts;
+
+    public async Task<ChaosReport> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        output.WriteLine($"chaos {_run}: {options.Jobs} jobs, {options.Workers} workers, a kill every {options.KillEvery.TotalSeconds:F1} s, " +
+                         $"redis restart {(options.RestartRedis ? "once" : "off")}, appendfsync {options.AppendFsync}");
+        var builder = DistributedApplicationTestingBuilder.Create();
+        GoxecGraph.Build(builder, new GoxecGraphOptions
+        {
+            ApiPort = 0, RedisPort = 0, Workers = options.Workers, BuildWeb = false, AppendFsync = options.AppendFsync,
+            Environment = new Dictionary<string, string>
+            {
+                ["Worker__ReclaimIdle"] = "00:00:05",
+                ["Worker__ReclaimInterval"] = "00:00:01",
+                ["Worker__Concurrency"] = "2",
+            },
+        });
+        await using var app = builder.Build();
+        await app.StartAsync(ct);
+        using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = RequestTimeout };
+        await using var redis = new RedisClient(app.ConnectionString("redis"));
+
+        using var chaos = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var killing = KillWorkersAsync(app, chaos.Token);
+        await SubmitAllAsync(http, ct);
+        output.WriteLine($"  submitted: {_accepted.Count} accepted in {clock.Elapsed.TotalSeconds:F0} s");
+
+        var redisRestarted = !options.RestartRedis;
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var finished = await CountFinishedAsync(redis, ct);
+            if (!redisRestarted && finished >= _accepted.Count / 3)
+            {
+                redisRestarted = true;
+                await RestartRedisAsync(app, ct);
+            }
+            // Stop the kills near the end so the last jobs can settle; they still ran through kills.
+            if (finished >= _accepted.Count * 9 / 10 && !chaos.IsCancellationRequested) await chaos.CancelAsync();
+            if (finished == _accepted.Count || deadline.Elapsed > options.DrainTimeout) break;
+            await Task.Delay(500, ct);
+        }
+        await chaos.CancelAsync();
+        await killing;
+
+        var report = await InspectAsync(redis, ct) with { WorkerKills = _workerKills, RedisRestarts = _redisRestarts, Duration = clock.Elapsed };
+        return report;
+    }
+
+    private async Task SubmitAllAsync(HttpClient http, CancellationToken ct)
+    {
+        using var slots = new SemaphoreSlim(options.Concurrency);
+        await Task.WhenAll(Enumerable.Range(0, options.Jobs).Select(async i =>
+        {
+            await slots.WaitAsync(ct);
+            try { await SubmitAsync(http, i, ct); }
+            finally { slots.Release(); }
+        }));
+    }
+
+    /// <summary>Submits until accepted, retrying with the same Idempotency-Key so a retry never makes a second job.</summary>
+    private async Task SubmitAsync(HttpClient http, int index, CancellationToken ct)
+    {
+        // Every fifth job runs long enough to be caught mid-run by a kill.
+        var code = index % 5 == 0
+            ? $"import time\ntime.sleep(1)\nprint('{Token(index)}')"
+            : $"print('{Token(index)}')";
+        for (var delay = TimeSpan.FromMilliseconds(100); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks)))
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs") { Content = JsonContent.Create(new { language = "python", code }) };
+                request.Headers.Add("Idempotency-Key", $"chaos-{_run}-{index}");
+                using var response = await http.SendAsync(request, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    var accepted = await response.Content.ReadFromJsonAsync(GoxecJsonContext.Default.JobAccepted, ct);
+                    _accepted[accepted!.Id] = index;
+                    return;
+                }
+                if ((int)response.StatusCode < 500) throw new InvalidOperationException($"Submission {index} refused: {(int)response.StatusCode}");
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            await Task.Delay(delay, ct);
+        }
+    }
+
+    private string Token(int index) => $"chaos-{_run}-{index}";
+
+    private async Task KillWorkersAsync(DistributedApplication app, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(options.KillEvery, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (ct.IsCancellationRequested) return;
+            var victims = app.GetReplicas("worker").Where(w => w.State is ResourceState.Healthy or ResourceState.Running && w.ProcessId is not null).ToList();
+            if (victims.Count == 0) continue;
+            var victim = victims[Random.Shared.Next(victims.Count)];
+            try
+            {
+                await victim.KillAsync(Signal.SIGKILL);
+                Interlocked.Increment(ref _workerKills);
+            }
+            catch (InvalidOperationException) { } // it exited on its own in between
+        }
+    }
+
+    private async Task RestartRedisAsync(DistributedApplication app, CancellationToken ct)
+    {
+        var redis = app.GetResource("redis");
+        output.WriteLine("  restarting redis (SIGKILL)");
+        await redis.KillAsync(Signal.SIGKILL);
+        await redis.WaitUntilAsync(r => r.State == ResourceState.Healthy, ct);
+        _redisRestarts++;
+    }
+
+    private async Task<int> CountFinishedAsync(IRedisClient redis, CancellationToken ct)
+    {
+        try
+        {
+            var ids = _accepted.Keys.ToArray();
+            var replies = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HGET", JobKeys.Job(id), "status"))], ct);
+            return replies.Count(r => r.AsString() is "completed" or "dead_lettered");
+        }
+        catch (Exception e) when (e is RedisConnectionException or TimeoutException)
+        {
+            return 0; // Redis is restarting; ask again shortly
+        }
+    }
+
+    private async Task<ChaosReport> InspectAsync(IRedisClient redis, CancellationToken ct)
+    {
+        var ids = _accepted.Keys.ToArray();
+        var jobs = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HGETALL", JobKeys.Job(id)))], ct);
+        int completed = 0, dead = 0, lost = 0, duplicates = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var fields = jobs[i].AsMap();
+            var status = fields.TryGetValue("status", out var s) ? s.AsString() : null;
+            switch (status)
+            {
+                case "completed":
+                    completed++;
+                    // One run prints its token once; anything else shows a second run.
+                    var stdout = System.Text.Json.JsonSerializer.Deserialize(fields["result"].AsString()!, GoxecJsonContext.Default.JobResult)?.Run?.Stdout;
+                    if (stdout != Token(_accepted[ids[i]]) + "\n") duplicates++;
+                    break;
+                case "dead_lettered": dead++; break;
+                default: lost++; break;
+            }
+        }
+
+        var announcements = (await redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), ct)).AsArray()
+            .Select(e => e.AsArray()[1].AsMap()["id"].AsString()!)
+            .Where(_accepted.ContainsKey)
+            .GroupBy(id => id)
+            .Count(g => g.Count() > 1);
+        duplicates += announcements;
+
+        var pending = (await redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), ct)).AsArray()[0].AsInt64();
+        var orphans = await OrphanContainersAsync(ct);
+        return new ChaosReport(_accepted.Count, completed, dead, lost, duplicates, pending, orphans, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>Containers of this run's jobs still present after the reapers had time for two passes.</summary>
+    private async Task<int> OrphanContainersAsync(CancellationToken ct)
+    {
+        using var docker = new DockerClient();
+        var patience = Stopwatch.StartNew();
+        while (true)
+        {
+            var left = (await docker.ListContainersAsync([ContainerSpecFactory.JobLabel], ct))
+                .Count(c => _accepted.ContainsKey(c.Labels.GetValueOrDefault(ContainerSpecFactory.JobLabel, "")));
+            if (left == 0 || patience.Elapsed > ContainerReaper.Interval * 3) return left;
+            await Task.Delay(1000, ct);
+        }
+    }
+}
