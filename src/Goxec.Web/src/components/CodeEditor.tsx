@@ -14,6 +14,9 @@ type Props = {
 export function CodeEditor({ value, language, onChange, onRun, readOnly = false }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  // What the editor itself last reported: React may render a value that lags behind
+  // fast typing, and writing that back would eat keystrokes and move the cursor.
+  const emitted = useRef(value);
   const callbacks = useRef({ onChange, onRun });
   callbacks.current = { onChange, onRun };
 
@@ -33,7 +36,10 @@ export function CodeEditor({ value, language, onChange, onRun, readOnly = false 
       smoothScrolling: true,
     });
     editorRef.current = editor;
-    const changes = editor.onDidChangeModelContent(() => callbacks.current.onChange(editor.getValue()));
+    const changes = editor.onDidChangeModelContent(() => {
+      emitted.current = editor.getValue();
+      callbacks.current.onChange(emitted.current);
+    });
     editor.addAction({
       id: "goxec.run",
       label: "Run",
@@ -51,7 +57,10 @@ export function CodeEditor({ value, language, onChange, onRun, readOnly = false 
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
+    // Only a value from outside (a language switch, a loaded job) replaces the text.
+    if (!editor || value === emitted.current) return;
+    emitted.current = value;
+    if (editor.getValue() !== value) editor.setValue(value);
   }, [value]);
 
   useEffect(() => {

@@ -26,7 +26,7 @@ const reset = "\x1b[0m";
 export function Terminal(props: Props) {
   const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
-  const written = useRef({ generation: -1, count: 0, footer: false, placeholder: false });
+  const written = useRef({ generation: -1, count: 0, footer: false, placeholder: false, atLineStart: true });
   const lineBuffer = useRef("");
   const latest = useRef(props);
   latest.current = props;
@@ -70,7 +70,7 @@ export function Terminal(props: Props) {
       observer.disconnect();
       term.dispose();
       termRef.current = null;
-      written.current = { generation: -1, count: 0, footer: false, placeholder: false };
+      written.current = { generation: -1, count: 0, footer: false, placeholder: false, atLineStart: true };
     };
   }, []);
 
@@ -81,7 +81,7 @@ export function Terminal(props: Props) {
     if (mark.generation !== props.generation) {
       term.reset();
       lineBuffer.current = "";
-      written.current = { generation: props.generation, count: 0, footer: false, placeholder: false };
+      written.current = { generation: props.generation, count: 0, footer: false, placeholder: false, atLineStart: true };
     }
     const state = written.current;
     if (props.placeholder && props.chunks.length === 0 && !state.placeholder) {
@@ -91,10 +91,11 @@ export function Terminal(props: Props) {
     for (let i = state.count; i < props.chunks.length; i++) {
       const chunk = props.chunks[i];
       term.write(chunk.stream === "stderr" ? `${red}${chunk.data}${reset}` : chunk.data);
+      if (chunk.data.length > 0) state.atLineStart = chunk.data.endsWith("\n");
     }
     state.count = props.chunks.length;
     if (props.footer && !state.footer) {
-      term.write(`\r\n${dim}${props.footer}${reset}\r\n`);
+      term.write(`${state.atLineStart ? "" : "\r\n"}${dim}${props.footer}${reset}\r\n`);
       state.footer = true;
     }
   }, [props.chunks, props.generation, props.footer, props.placeholder]);
@@ -103,5 +104,9 @@ export function Terminal(props: Props) {
     if (props.inputEnabled) termRef.current?.focus();
   }, [props.inputEnabled]);
 
-  return <div className="terminal" ref={host} data-testid="terminal" />;
+  return (
+    <div className="terminal">
+      <div className="terminal-host" ref={host} data-testid="terminal" />
+    </div>
+  );
 }

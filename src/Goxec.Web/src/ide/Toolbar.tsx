@@ -66,8 +66,8 @@ function ShareLink({ jobId }: { jobId: string }) {
       <a href={path} data-route title="Shareable link to this job">
         {path}
       </a>
-      <button type="button" className="icon-button" onClick={copy} title="Copy link" aria-label="Copy link">
-        ⧉
+      <button type="button" className="link-button" onClick={copy} title="Copy the full link">
+        Copy
       </button>
     </span>
   );
