@@ -50,11 +50,15 @@ function StatsView({ stats, history }: { stats: Stats; history: QueueSample[] })
       </div>
       <div className="grid2">
         <section className="card">
-          <h2>Jobs per second</h2>
-          <LineChart label="Jobs completed per second" xs={xs} series={[{ name: "completed / s", color: "#7ee787", values: ratePerSecond(stats.throughput) }]} format={(v) => (v < 10 ? v.toFixed(1) : v.toFixed(0))} />
+          <h2>
+            Jobs per second <span className="muted">{span(xs)}</span>
+          </h2>
+          <LineChart label="Jobs completed per second" xs={xs} series={[{ name: "completed / s", color: "#7ee787", values: ratePerSecond(stats.throughput) }]} format={(v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))} />
         </section>
         <section className="card">
-          <h2>Latency</h2>
+          <h2>
+            Latency <span className="muted">{span(xs)}</span>
+          </h2>
           <LineChart
             label="Job latency p50 and p95"
             xs={xs}
@@ -157,6 +161,12 @@ function Verdicts({ counts }: { counts: Stats["verdicts"] }) {
         ))}
     </ul>
   );
+}
+
+function span(xs: number[]): string {
+  if (xs.length < 2) return "";
+  const minutes = Math.round((xs[xs.length - 1] - xs[0]) / 60_000);
+  return minutes >= 1 ? `· last ${minutes} min` : `· last ${Math.round((xs[xs.length - 1] - xs[0]) / 1000)} s`;
 }
 
 function ago(iso: string): string {

@@ -30,6 +30,17 @@ export function IdePage({ jobId }: { jobId: string | null }) {
   const [languageId, setLanguageId] = useState(() => localStorage.getItem(languageKey) ?? "");
   const language = findLanguage(languages, languageId) ?? languages[0];
   const { code, setCode, showCode } = usePersistentCode(language?.id ?? "", language?.template ?? "");
+  // The editor's text as of the last keystroke, even before React has rendered it: Ctrl+Enter
+  // straight after typing must run what is on screen.
+  const latestCode = useRef(code);
+  latestCode.current = code;
+  const onEdit = useCallback(
+    (next: string) => {
+      latestCode.current = next;
+      setCode(next);
+    },
+    [setCode],
+  );
   const limitsInfo = useLimits().info;
   const [limits, setLimits] = useState<Limits | null>(null);
   const [stdin, setStdin] = useState("");
@@ -90,10 +101,10 @@ export function IdePage({ jobId }: { jobId: string | null }) {
   const start = useCallback(() => {
     if (!language || active) return;
     setPageNotice(null);
-    const request = { language: language.id, code, stdin, args: parseArgs(argsText), limits: effectiveLimits };
+    const request = { language: language.id, code: latestCode.current, stdin, args: parseArgs(argsText), limits: effectiveLimits };
     if (interactive) runner.run(request, language.compiled);
     else void runner.submit(request, language.compiled);
-  }, [language, active, code, stdin, argsText, effectiveLimits, interactive, runner]);
+  }, [language, active, stdin, argsText, effectiveLimits, interactive, runner]);
 
   // Ctrl+Enter anywhere on the page (the editor handles its own and marks the event handled).
   useEffect(() => {
@@ -127,7 +138,7 @@ export function IdePage({ jobId }: { jobId: string | null }) {
       />
       <main className="workspace">
         <section className="editor-pane" aria-label="Code">
-          <CodeEditor value={code} language={language?.editorLanguage} onChange={setCode} onRun={start} />
+          <CodeEditor value={code} language={language?.editorLanguage} onChange={onEdit} onRun={start} />
         </section>
         <section className="output-pane" aria-label="Output">
           {notice && <NoticeBanner notice={notice} onDismiss={pageNotice ? () => setPageNotice(null) : undefined} />}
