@@ -100,9 +100,13 @@ export function Terminal(props: Props) {
     }
   }, [props.chunks, props.generation, props.footer, props.placeholder]);
 
+  // The cursor shows only while typing reaches the program.
   useEffect(() => {
-    if (props.inputEnabled) termRef.current?.focus();
-  }, [props.inputEnabled]);
+    const term = termRef.current;
+    if (!term) return;
+    term.write(props.inputEnabled ? "\x1b[?25h" : "\x1b[?25l");
+    if (props.inputEnabled) term.focus();
+  }, [props.inputEnabled, props.generation]);
 
   return (
     <div className="terminal">
