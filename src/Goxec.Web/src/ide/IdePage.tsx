@@ -20,6 +20,15 @@ import { footerFor } from "./footer";
 const languageKey = "goxec.language";
 type Tab = "input" | "compile" | "limits";
 
+/** Storage can be disabled or full; losing the last-used language is harmless. */
+function safely<T>(action: () => T): T | undefined {
+  try {
+    return action();
+  } catch {
+    return undefined;
+  }
+}
+
 function findLanguage(languages: Language[], id: string): Language | undefined {
   const needle = id.toLowerCase();
   return languages.find((l) => l.id === id) ?? languages.find((l) => l.aliases.some((a) => a.toLowerCase() === needle));
@@ -27,7 +36,7 @@ function findLanguage(languages: Language[], id: string): Language | undefined {
 
 export function IdePage({ jobId }: { jobId: string | null }) {
   const { languages, loading, error: languagesError } = useLanguages();
-  const [languageId, setLanguageId] = useState(() => localStorage.getItem(languageKey) ?? "");
+  const [languageId, setLanguageId] = useState(() => safely(() => localStorage.getItem(languageKey)) ?? "");
   const language = findLanguage(languages, languageId) ?? languages[0];
   const { code, setCode, showCode } = usePersistentCode(language?.id ?? "", language?.template ?? "");
   // The editor's text as of the last keystroke, even before React has rendered it: Ctrl+Enter
@@ -54,7 +63,7 @@ export function IdePage({ jobId }: { jobId: string | null }) {
 
   const chooseLanguage = useCallback((id: string) => {
     setLanguageId(id);
-    localStorage.setItem(languageKey, id);
+    safely(() => localStorage.setItem(languageKey, id));
   }, []);
 
   // A run's first status names its job: give it a shareable URL (once, so "/" stays reachable).
