@@ -1,36 +1,30 @@
-import { useEffect, useState } from "react";
-import { fetchLanguages, type Language } from "./languages";
+import { lazy, Suspense, useEffect, type MouseEvent } from "react";
+import { Dashboard } from "./dashboard/Dashboard";
+import { navigate, useRoute } from "./hooks/useRoute";
+
+// Monaco and xterm are most of the bundle: the dashboard does not wait for them.
+const IdePage = lazy(() => import("./ide/IdePage").then((m) => ({ default: m.IdePage })));
 
 export function App() {
-  const [languages, setLanguages] = useState<Language[] | null>(null);
-
+  const route = useRoute();
   useEffect(() => {
-    const abort = new AbortController();
-    fetchLanguages(abort.signal).then(setLanguages);
-    return () => abort.abort();
-  }, []);
+    document.title = route.page === "dashboard" ? "Goxec — Dashboard" : "Goxec";
+  }, [route.page]);
+
+  // Links marked data-route navigate in-page; modified clicks (new tab, etc.) behave as usual.
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = (event.target as Element).closest("a[data-route]");
+    if (!(link instanceof HTMLAnchorElement)) return;
+    event.preventDefault();
+    navigate(link.pathname);
+  };
 
   return (
-    <main>
-      <h1>Goxec</h1>
-      <p>
-        A distributed remote code execution engine: send a program over HTTP or WebSocket,
-        it runs in a throwaway sandboxed container, and its output streams back live.
-      </p>
-      <p className="muted">The browser IDE is coming; the HTTP API is at <code>/api/v1</code>.</p>
-      {languages && languages.length > 0 && (
-        <section>
-          <h2>Languages</h2>
-          <ul>
-            {languages.map((language) => (
-              <li key={language.id}>
-                {language.name}
-                {language.version && <span className="muted"> — {language.version}</span>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </main>
+    <div className="app" onClick={onClick}>
+      <Suspense fallback={<div className="loading">Loading the editor…</div>}>
+        {route.page === "dashboard" ? <Dashboard /> : <IdePage jobId={route.jobId} />}
+      </Suspense>
+    </div>
   );
 }

@@ -1,0 +1,21 @@
+import type { Job } from "../api";
+import { summarize } from "../lib/verdict";
+
+/** The verdict and its numbers after a run. */
+export function ResultBar({ job }: { job: Job }) {
+  const summary = summarize(job);
+  return (
+    <section className="result-bar" aria-label="Result">
+      <span className={`verdict verdict-${summary.tone}`}>{summary.label}</span>
+      <dl className="facts">
+        {summary.facts.map((fact) => (
+          <div key={fact.label}>
+            <dt>{fact.label}</dt>
+            <dd>{fact.value}</dd>
+          </div>
+        ))}
+      </dl>
+      {summary.message && <p className="result-message">{summary.message}</p>}
+    </section>
+  );
+}
