@@ -22,11 +22,12 @@ public static class GoxecGraph
             .WithHttpHealthCheck("/health")
             .WithEnvironment(options.Environment);
 
-        builder.AddProject<Projects.Goxec_Worker>("worker")
+        var worker = builder.AddProject<Projects.Goxec_Worker>("worker")
             .WithReference(redis).WaitFor(redis)
             .WithReplicas(options.Workers)
             .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
             .WithEnvironment(options.Environment);
+        if (options.WorkerRestartBackoff is { } backoff) worker.WithRestartBackoff(backoff.Initial, backoff.Max);
 
         builder.OnStarted(app => app.Output.WriteLine($"Goxec API: {app.GetEndpoint(api.Resource.Name)}"));
     }

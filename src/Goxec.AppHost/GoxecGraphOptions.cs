@@ -22,4 +22,7 @@ public sealed class GoxecGraphOptions
 
     /// <summary>Extra environment for every project (e.g. test settings).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Restart backoff of a crashed worker replica (initial, max); null for the orchestrator's default.</summary>
+    public (TimeSpan Initial, TimeSpan Max)? WorkerRestartBackoff { get; init; }
 }

@@ -14,7 +14,7 @@ namespace Goxec.Chaos;
 /// Starts the real graph, submits jobs while SIGKILLing random workers and restarting Redis once,
 /// then checks that every accepted job reached exactly one visible outcome and nothing was left behind.
 /// </summary>
-public sealed class ChaosRun(ChaosOptions options, TextWriter output)
+public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter? graphLog = null)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
@@ -27,10 +27,12 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output)
         var clock = Stopwatch.StartNew();
         output.WriteLine($"chaos {_run}: {options.Jobs} jobs, {options.Workers} workers, a kill every {options.KillEvery.TotalSeconds:F1} s, " +
                          $"redis restart {(options.RestartRedis ? "once" : "off")}, appendfsync {options.AppendFsync}");
-        var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = DistributedApplicationTestingBuilder.Create(graphLog);
         GoxecGraph.Build(builder, new GoxecGraphOptions
         {
             ApiPort = 0, RedisPort = 0, Workers = options.Workers, BuildWeb = false, AppendFsync = options.AppendFsync,
+            // A killed replica is replaced promptly, as a platform replaces a lost pod; crash loops are not what is tested here.
+            WorkerRestartBackoff = (TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2)),
             Environment = new Dictionary<string, string>
             {
                 ["Worker__ReclaimIdle"] = "00:00:05",

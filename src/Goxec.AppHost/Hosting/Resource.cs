@@ -21,6 +21,9 @@ public abstract class Resource(string name)
     /// <summary>How long each instance may take to become healthy (or complete) once launched.</summary>
     public TimeSpan? StartupTimeout { get; internal set; }
 
+    /// <summary>Delay before restarting a crashed instance: starts at Initial, doubles up to Max.</summary>
+    public (TimeSpan Initial, TimeSpan Max) RestartBackoff { get; internal set; } = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
     internal List<Dependency> Dependencies { get; } = [];
 
     internal List<Action<Dictionary<string, string>>> EnvironmentCallbacks { get; } = [];

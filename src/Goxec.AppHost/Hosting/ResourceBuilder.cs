@@ -79,6 +79,14 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>How quickly a crashed instance comes back: <paramref name="initial"/>, doubling up to <paramref name="max"/>.</summary>
+    public static IResourceBuilder<T> WithRestartBackoff<T>(this IResourceBuilder<T> builder, TimeSpan initial, TimeSpan max) where T : Resource
+    {
+        if (initial <= TimeSpan.Zero || max < initial) throw new ArgumentOutOfRangeException(nameof(initial), "Backoff must be positive with max >= initial.");
+        builder.Resource.RestartBackoff = (initial, max);
+        return builder;
+    }
+
     /// <summary>Runs to completion instead of being kept alive; dependents use <c>WaitForCompletion</c>.</summary>
     public static IResourceBuilder<T> AsOneShot<T>(this IResourceBuilder<T> builder) where T : Resource
     {

@@ -4,12 +4,11 @@ namespace Goxec.Hosting;
 
 /// <summary>
 /// Launches the process, probes its health, and restarts a long-running one that crashed with
-/// exponential backoff (1 s doubling to 30 s, back to 1 s after a minute of uptime).
+/// exponential backoff (by default 1 s doubling to 30 s, back to the start after a minute of uptime;
+/// see <c>WithRestartBackoff</c>).
 /// </summary>
 public sealed partial class ResourceInstance
 {
-    private static readonly TimeSpan s_initialBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_stableUptime = TimeSpan.FromSeconds(60);
     // Probes start fast (startup latency matters in tests) and slow down so logs aren't flooded.
     private static readonly TimeSpan s_firstProbeInterval = TimeSpan.FromMilliseconds(100);
@@ -17,7 +16,8 @@ public sealed partial class ResourceInstance
 
     private async Task SuperviseAsync(CancellationToken stopping)
     {
-        var backoff = s_initialBackoff;
+        var (initialBackoff, maxBackoff) = (Resource.RestartBackoff.Initial, Resource.RestartBackoff.Max);
+        var backoff = initialBackoff;
         while (true)
         {
             SetState(ResourceState.Starting);
@@ -54,12 +54,12 @@ public sealed partial class ResourceInstance
             }
             if (!_restart) { Event($"{Name} exited with {code}; not restarting"); SetState(ResourceState.Exited); return; }
 
-            if (uptime.Elapsed >= s_stableUptime) backoff = s_initialBackoff;
-            Event($"{Name} exited with {code}; restarting in {backoff.TotalSeconds:0}s");
+            if (uptime.Elapsed >= s_stableUptime) backoff = initialBackoff;
+            Event($"{Name} exited with {code}; restarting in {backoff.TotalSeconds:0.#}s");
             SetState(ResourceState.Restarting);
             try { await Task.Delay(backoff, stopping); }
             catch (OperationCanceledException) { SetState(ResourceState.Stopped); return; }
-            backoff = Min(backoff * 2, s_maxBackoff);
+            backoff = Min(backoff * 2, maxBackoff);
             Restarts++;
         }
     }

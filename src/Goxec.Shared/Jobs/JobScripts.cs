@@ -32,7 +32,7 @@ internal static class JobScripts
     /// </summary>
     public static readonly RedisScript Retry = new("""
         if redis.call('HGET', KEYS[1], 'status') ~= 'dead_lettered' then return false end
-        redis.call('HDEL', KEYS[1], 'result', 'finishedAt', 'startedAt', 'worker', 'lastError')
+        redis.call('HDEL', KEYS[1], 'result', 'finishedAt', 'startedAt', 'worker', 'lastError', 'failures')
         redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', 0)
         redis.call('XDEL', KEYS[3], ARGV[1])
         local id = redis.call('HGET', KEYS[1], 'id')

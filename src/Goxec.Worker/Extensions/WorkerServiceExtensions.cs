@@ -13,7 +13,7 @@ internal static class WorkerServiceExtensions
         builder.AddRedisClient("redis");
         builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
-            .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
+            .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.MaxDeliveries >= o.MaxAttempts && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
             .ValidateOnStart();
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
             .Validate(o => o.MemoryBytes >= 16 * 1024 * 1024 && o.PidsLimit > 0 && o.Cpus > 0, "Sandbox limits are out of range.")

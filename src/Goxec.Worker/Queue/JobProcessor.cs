@@ -45,9 +45,10 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
             return;
         }
         activity?.SetTag("goxec.job.attempt", attempts);
-        if (attempts > Options.MaxAttempts)
+        if (attempts > Options.MaxDeliveries)
         {
-            await DeadLetterAsync(id, entry, "too_many_attempts", await LastErrorAsync(id) ?? "The job was started too many times.", attempts);
+            await DeadLetterAsync(id, entry, "worker_lost",
+                $"The job was started {attempts - 1} times and no worker finished it. Last error: {await LastErrorAsync(id) ?? "none"}", attempts - 1);
             return;
         }
 
@@ -71,30 +72,38 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             // Shutting down past the grace period: the entry stays pending for another worker.
-            await ReleaseAsync(id, entry, "The worker stopped during the job.", TimeSpan.Zero);
+            await ReleaseAsync(entry, TimeSpan.Zero);
         }
         catch (Exception e) when (e is SandboxException or RedisConnectionException or TimeoutException or IOException)
         {
-            logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side", attempts, id);
-            if (attempts >= Options.MaxAttempts)
+            var failures = await RecordFailureAsync(id, e.Message);
+            logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side ({Failures} of {Max})", attempts, id, failures, Options.MaxAttempts);
+            if (failures >= Options.MaxAttempts)
                 await DeadLetterAsync(id, entry, "infrastructure_error", e.Message, attempts);
             else
-                await ReleaseAsync(id, entry, e.Message, Backoff(attempts));
+                await ReleaseAsync(entry, Backoff(failures));
         }
+    }
+
+    /// <summary>Counts a failed attempt (and keeps its error for the dead letter); returns the failures so far.</summary>
+    private async Task<long> RecordFailureAsync(string id, string error)
+    {
+        var replies = await redis.ExecuteBatchAsync(
+        [
+            new RedisCommand("HINCRBY", JobKeys.Job(id), "failures", 1),
+            new RedisCommand("HSET", JobKeys.Job(id), "status", "queued", "lastError", error),
+        ]);
+        return replies[0].AsInt64();
     }
 
     /// <summary>
     /// Leaves the entry pending but makes it look idle long enough that a reclaim picks it up
     /// after <paramref name="after"/> — a retry with backoff that survives this worker dying.
     /// </summary>
-    private async Task ReleaseAsync(string id, StreamEntry entry, string error, TimeSpan after)
+    private Task ReleaseAsync(StreamEntry entry, TimeSpan after)
     {
         var idle = (long)Math.Max(0, (Options.ReclaimIdle - after).TotalMilliseconds);
-        await redis.ExecuteBatchAsync(
-        [
-            new RedisCommand("HSET", JobKeys.Job(id), "status", "queued", "lastError", error),
-            new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, entry.EntryId, "IDLE", idle, "JUSTID"),
-        ]);
+        return redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, entry.EntryId, "IDLE", idle, "JUSTID"));
     }
 
     private async Task DeadLetterAsync(string id, StreamEntry entry, string reason, string error, int attempts)
@@ -109,6 +118,6 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
     private JobResult Internal(string message, int attempts = 0) =>
         new(Verdict.InternalError, null, null, message, Options.ConsumerName, attempts);
 
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(500 * Math.Pow(2, attempt - 1), 5000) + Random.Shared.Next(250));
+    private static TimeSpan Backoff(long failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(500 * Math.Pow(2, failures - 1), 5000) + Random.Shared.Next(250));
 }

@@ -16,8 +16,15 @@ public sealed class WorkerOptions
     /// <summary>How often this worker looks for abandoned entries.</summary>
     public TimeSpan ReclaimInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Attempts (starts) before a job goes to the dead letters.</summary>
+    /// <summary>Failed attempts (the sandbox could not run the job, seen by a worker) before a job goes to the dead letters.</summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Starts of any kind before a job goes to the dead letters. A worker vanishing mid-job is evidence
+    /// against the worker more than the job, so it counts here and not in <see cref="MaxAttempts"/>;
+    /// a job that takes down every worker it touches still ends in the dead letters.
+    /// </summary>
+    public int MaxDeliveries { get; set; } = 10;
 
     /// <summary>How long in-flight jobs may finish after SIGTERM before they are left for others.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
