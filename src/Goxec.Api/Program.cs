@@ -6,9 +6,12 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapJobsApi();
+app.MapJobStreamApi();
+app.MapInteractiveRunApi();
 app.MapLanguagesApi();
 app.MapDeadLettersApi();
 app.MapStatsApi();

@@ -18,6 +18,7 @@ public static class GoxecGraph
 
         var api = builder.AddProject<Projects.Goxec_Api>("api")
             .WithReference(redis).WaitFor(redis).WaitForCompletion(web)
+            .WithReplicas(options.ApiReplicas)
             .WithHttpEndpoint(port: options.ApiPort)
             .WithHttpHealthCheck("/health")
             .WithEnvironment(options.Environment);

@@ -8,6 +8,9 @@ public sealed class GoxecGraphOptions
 
     public int Workers { get; init; } = 2;
 
+    /// <summary>Api replicas; more than one needs ApiPort 0 (each takes a free port).</summary>
+    public int ApiReplicas { get; init; } = 1;
+
     /// <summary>Off in tests that don't need the browser IDE.</summary>
     public bool BuildWeb { get; init; } = true;
 

@@ -17,6 +17,11 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddOptions<Goxec.Api.Streaming.StreamingOptions>().BindConfiguration(Goxec.Api.Streaming.StreamingOptions.Section)
+            .Validate(o => o.MaxQueuedMessages > 0 && o.SendTimeout > TimeSpan.Zero, "Streaming limits must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<Goxec.Api.Streaming.JobEventReader>();
+        builder.Services.AddOptions<Goxec.Api.Streaming.InteractiveOptions>().BindConfiguration(Goxec.Api.Streaming.InteractiveOptions.Section)
+            .Validate(o => o.MaxMessageBytes > 0 && o.MaxInputBytes > 0 && o.InitTimeout > TimeSpan.Zero, "Interactive limits must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<JobRequestValidator>();
         builder.Services.AddSingleton<JobCompletionWaiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobCompletionWaiter>());

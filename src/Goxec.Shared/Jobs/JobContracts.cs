@@ -19,7 +19,8 @@ public sealed record JobSpec(
     IReadOnlyList<SourceFile> Files,
     string Stdin,
     IReadOnlyList<string> Args,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool Interactive = false);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus

@@ -58,9 +58,9 @@ internal static class JobScripts
     /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
     /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
     /// never needs a length trim that could drop one).
-    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket.
+    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket, events.
     /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
-    ///       dead-letter reason (or ''), last error, verdict.
+    ///       dead-letter reason (or ''), last error, verdict, result event json.
     /// Returns 1 when stored, 0 when another outcome was already there.
     /// </summary>
     public static readonly RedisScript Finish = new("""
@@ -72,6 +72,12 @@ internal static class JobScripts
           redis.call('HINCRBY', KEYS[5], ARGV[10], 1)
           redis.call('HINCRBY', KEYS[6], 'completed', 1)
           redis.call('EXPIRE', KEYS[6], 3600)
+          -- The result event goes under the newest attempt, which no earlier attempt can write after.
+          local attempt = redis.call('HGET', KEYS[1], 'attempts') or '0'
+          if redis.pcall('XADD', KEYS[7], attempt .. '-*', 'type', 'result', 'data', ARGV[11]) then
+            local ttl = redis.call('TTL', KEYS[1])
+            if ttl > 0 then redis.call('EXPIRE', KEYS[7], ttl) end
+          end
           stored = 1
         end
         -- A malformed entry has no job hash, yet its dead letter must still be kept.

@@ -75,13 +75,17 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     {
         var reply = await JobScripts.Finish.EvaluateAsync(redis,
             [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
-             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds())],
+             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds()), JobEvents.Key(id)],
             [status == JobStatus.Completed ? "completed" : "dead_lettered",
              JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
              Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",
-             status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered"], ct);
+             status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered",
+             ResultEvent(status, result.Verdict)], ct);
         return reply.AsInt64() == 1;
     }
+
+    private static string ResultEvent(JobStatus status, Verdict verdict) =>
+        "{\"status\":\"" + (status == JobStatus.Completed ? "completed" : "dead_lettered") + "\",\"verdict\":\"" + VerdictName(verdict) + "\"}";
 
     private static string VerdictName(Verdict verdict) =>
         JsonSerializer.Serialize(verdict, GoxecJsonContext.Default.Verdict).Trim('"');

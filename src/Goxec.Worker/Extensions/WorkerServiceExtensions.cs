@@ -25,6 +25,7 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();
         builder.Services.AddSingleton<RunningJobs>();
+        builder.Services.AddSingleton<ClusterIdentity>();
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<WorkerRegistry>();
         builder.Services.AddHostedService<ContainerReaper>();

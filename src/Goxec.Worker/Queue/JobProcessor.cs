@@ -13,7 +13,7 @@ namespace Goxec.Worker.Queue;
 /// leaves the entry pending for another try after a backoff; a program's own failure is a verdict.
 /// </summary>
 public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sandbox, LanguageCatalog languages,
-    IOptions<WorkerOptions> options, ILogger<JobProcessor> logger)
+    IOptions<WorkerOptions> options, IOptions<JobStoreOptions> storeOptions, ILogger<JobProcessor> logger)
 {
     private WorkerOptions Options => options.Value;
 
@@ -63,7 +63,11 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
 
         try
         {
-            var result = await sandbox.RunAsync(spec, language, attempts, abort);
+            SandboxOutcome result;
+            await using (var events = await JobEventWriter.BeginAsync(redis, id, attempts, Options.ConsumerName, storeOptions.Value.Retention, CancellationToken.None))
+            {
+                result = await sandbox.RunAsync(spec, language, attempts, events, abort);
+            } // flushed: the output events precede the result event the store adds
             var stored = await store.CompleteAsync(id, new JobResult(result.Verdict, result.Compile, result.Run, result.Message, Options.ConsumerName, attempts),
                 entry.EntryId, CancellationToken.None);
             activity?.SetTag("goxec.verdict", result.Verdict.ToString());

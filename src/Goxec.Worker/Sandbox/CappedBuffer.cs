@@ -9,6 +9,8 @@ internal sealed class CappedBuffer(int cap)
 
     public bool Overflowed { get; private set; }
 
+    public int Length => (int)_bytes.Length;
+
     /// <summary>Appends what fits; false once the cap is passed.</summary>
     public bool TryAppend(ReadOnlySpan<byte> data)
     {

@@ -8,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace Goxec.Worker.Sandbox;
 
 /// <summary>
-/// Removes job containers nobody will finish: this worker's own that no running job owns (left by a
+/// Removes job containers of this deployment (see <see cref="ClusterIdentity"/>) that nobody will finish: this worker's own that no running job owns (left by a
 /// previous incarnation of this replica), and any whose worker has stopped sending heartbeats.
 /// Another worker's container must look orphaned on two passes in a row: a heartbeat missed while
 /// Redis restarted must not cost a live job its container.
 /// </summary>
-public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, RunningJobs running, TimeProvider clock,
+public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, RunningJobs running, ClusterIdentity cluster, TimeProvider clock,
     IOptions<WorkerOptions> options, ILogger<ContainerReaper> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -38,7 +38,7 @@ public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, Ru
 
     public async Task<int> ReapAsync(CancellationToken ct)
     {
-        var containers = await docker.ListContainersAsync([ContainerSpecFactory.JobLabel], ct);
+        var containers = await docker.ListContainersAsync([ContainerSpecFactory.JobLabel, $"{ContainerSpecFactory.ClusterLabel}={await cluster.GetAsync(ct)}"], ct);
         if (containers.Count == 0) return 0;
         var alive = await AliveWorkersAsync(ct);
         var me = options.Value.ConsumerName;

@@ -12,14 +12,14 @@ namespace Goxec.Worker.Sandbox;
 /// Files enter through a tar on an exec's stdin (the archive API cannot write into a tmpfs or a
 /// read-only root), so the host never touches a path the job controls.
 /// </summary>
-public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
-    Queue.RunningJobs running, ILogger<ContainerSandbox> logger) : ISandbox
+public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
+    Queue.RunningJobs running, ClusterIdentity cluster, ILogger<ContainerSandbox> logger) : ISandbox
 {
     private SandboxOptions Limits => options.Value;
 
-    public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, CancellationToken cancellationToken)
+    public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, IJobEvents events, CancellationToken cancellationToken)
     {
-        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker.Value.ConsumerName);
+        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker.Value.ConsumerName, await cluster.GetAsync(cancellationToken));
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
         string containerId;
@@ -38,19 +38,23 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
             await docker.StartContainerAsync(containerId, cancellationToken);
             var stages = new StageRunner(docker, containerId, Limits);
 
-            var upload = await stages.RunAsync(["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content)))), Limits.CompileWallTime, cancellationToken);
+            var upload = await stages.RunAsync("upload", ["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], new FixedStdin(TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))))), Limits.CompileWallTime, null, cancellationToken);
             if (upload.ExitCode != 0)
                 throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
 
             StageResult? compile = null;
             if (language.Compiled)
             {
-                compile = await stages.RunAsync(language.Compile!, [], Limits.CompileWallTime, cancellationToken);
+                compile = await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, Limits.CompileWallTime, events, cancellationToken);
                 if (compile.ExitCode != 0 || compile.TimedOut)
                     return new SandboxOutcome(Verdict.CompileError, compile, null, compile.TimedOut ? "Compilation took too long." : null);
             }
 
-            var run = await stages.RunAsync([.. language.Run, .. job.Args], Encoding.UTF8.GetBytes(job.Stdin), Limits.RunWallTime, cancellationToken);
+            IStdinSource stdin = job.Interactive
+                ? new InteractiveStdin(redis, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
+                : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
+            var run = await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin,
+                job.Interactive ? Limits.InteractiveWallTime : Limits.RunWallTime, events, cancellationToken);
             return new SandboxOutcome(VerdictOf(run), compile, run);
         }
         catch (DockerException e)

@@ -14,11 +14,13 @@ public static class ContainerSpecFactory
     public const string JobLabel = "goxec.job";
     public const string AttemptLabel = "goxec.attempt";
     public const string WorkerLabel = "goxec.worker";
+    public const string ClusterLabel = "goxec.cluster";
 
-    public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions limits, string jobId, int attempt, string worker) => new()
+    public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions limits, string jobId, int attempt, string worker, string cluster) => new()
     {
         Image = language.Image,
-        Cmd = ["sleep", "infinity"],
+        // The idle main process ignores SIGINT/SIGTERM, so a user's "signal" reaches only the program.
+        Cmd = ["sh", "-c", "trap '' INT TERM HUP; exec sleep infinity"],
         User = limits.User,
         WorkingDir = limits.WorkDir,
         Hostname = "sandbox",
@@ -30,6 +32,7 @@ public static class ContainerSpecFactory
             [JobLabel] = jobId,
             [AttemptLabel] = attempt.ToString(CultureInfo.InvariantCulture),
             [WorkerLabel] = worker,
+            [ClusterLabel] = cluster,
         },
         HostConfig = new HostConfig
         {

@@ -15,6 +15,8 @@ public sealed class SandboxOptions
     public string User { get; set; } = "1000:1000";
     public TimeSpan CompileWallTime { get; set; } = TimeSpan.FromSeconds(20);
     public TimeSpan RunWallTime { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The whole run of an interactive job (a person is typing), however idle.</summary>
+    public TimeSpan InteractiveWallTime { get; set; } = TimeSpan.FromMinutes(5);
     public int MaxOutputBytes { get; set; } = 1024 * 1024;
     public long MaxFileSizeBytes { get; set; } = 16L * 1024 * 1024;
     public int MaxOpenFiles { get; set; } = 256;

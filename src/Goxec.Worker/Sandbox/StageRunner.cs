@@ -11,7 +11,7 @@ namespace Goxec.Worker.Sandbox;
 /// </summary>
 internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions limits)
 {
-    public async Task<StageResult> RunAsync(IReadOnlyList<string> argv, byte[] stdin, TimeSpan wallTime, CancellationToken cancellationToken)
+    public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, TimeSpan wallTime, IJobEvents? events, CancellationToken cancellationToken)
     {
         var execId = await docker.CreateExecAsync(containerId, new ExecCreateRequest
         {
@@ -30,13 +30,18 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
 
         await using (var session = await docker.StartExecAsync(execId, cancellationToken))
         {
-            var feeding = FeedAsync(session, stdin, deadline.Token);
+            // Input stops with the process: a live (interactive) feeder would otherwise wait for input forever.
+            using var inputDone = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            var feeding = FeedAsync(session, stdin, inputDone.Token);
             try
             {
                 while (await session.ReadFrameAsync(deadline.Token) is { } frame)
                 {
                     var target = frame.Stream == OutputStream.Stderr ? stderr : stdout;
-                    if (!target.TryAppend(frame.Data.Span))
+                    var before = target.Length;
+                    var fits = target.TryAppend(frame.Data.Span);
+                    events?.Output(frame.Stream, frame.Data.Span[..(target.Length - before)]);
+                    if (!fits)
                     {
                         await KillAsync();
                         break;
@@ -48,27 +53,46 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
                 timedOut = true;
                 await KillAsync();
             }
+            await inputDone.CancelAsync();
             await feeding;
         }
         var wallMs = clock.ElapsedMilliseconds;
 
         var state = await docker.InspectExecAsync(execId, CancellationToken.None);
         var exitCode = state.Running ? null : state.ExitCode;
-        return new StageResult(stdout.Text, stderr.Text, exitCode, SignalNames.FromExitCode(exitCode), wallMs,
+        var result = new StageResult(stdout.Text, stderr.Text, exitCode, SignalNames.FromExitCode(exitCode), wallMs,
             TimedOut: timedOut, OutputTruncated: stdout.Overflowed || stderr.Overflowed);
+        events?.StageExit(stage, result);
+        return result;
     }
 
-    private static async Task FeedAsync(IExecSession session, byte[] stdin, CancellationToken ct)
+    private async Task FeedAsync(IExecSession session, IStdinSource stdin, CancellationToken ct)
     {
         try
         {
-            if (stdin.Length > 0) await session.WriteStdinAsync(stdin, ct);
-            await session.CloseStdinAsync(ct);
+            await stdin.FeedAsync(session, SignalAsync, ct);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException
+                                       or Goxec.Redis.RedisConnectionException)
         {
             // The program may exit without reading all its input; that is its business.
         }
+    }
+
+    /// <summary>
+    /// SIGKILL ends the job (the container goes). SIGINT/SIGTERM reach every process of the sandbox
+    /// user but the container's idle main process, which ignores them (see ContainerSpecFactory).
+    /// </summary>
+    private async Task SignalAsync(string signal)
+    {
+        if (signal == "SIGKILL") { await KillAsync(); return; }
+        if (signal is not ("SIGINT" or "SIGTERM")) return;
+        var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest
+        {
+            Cmd = ["sh", "-c", $"kill -s {signal[3..]} -1"], User = limits.User,
+        });
+        await using var session = await docker.StartExecAsync(exec);
+        while (await session.ReadFrameAsync() is not null) { }
     }
 
     private async Task KillAsync()

@@ -24,11 +24,18 @@ public class GoxecGraphFixture : IAsyncLifetime
             ApiPort = 0,
             RedisPort = 0,
             Workers = 2,
+            ApiReplicas = ApiReplicas,
             BuildWeb = false,
             Environment = Environment(),
         }, cts.Token);
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
     }
+
+    protected virtual int ApiReplicas => 1;
+
+    /// <summary>The recent log lines of every process of the graph, for failure messages.</summary>
+    public string RecentLogs() =>
+        string.Join('\n', App.Instances.SelectMany(i => i.RecentLogs.TakeLast(40).Select(line => $"{i.Name} | {line}")));
 
     /// <summary>Settings every process of the graph gets.</summary>
     protected virtual Dictionary<string, string> Environment() => new()

@@ -11,7 +11,7 @@ public class ContainerSpecFactoryTests
     public void Every_hardening_field_is_set()
     {
         var limits = new SandboxOptions();
-        var spec = ContainerSpecFactory.Create(Python, limits, "job1", 2, "worker-0");
+        var spec = ContainerSpecFactory.Create(Python, limits, "job1", 2, "worker-0", "cluster-a");
         var host = spec.HostConfig!;
 
         Assert.True(spec.NetworkDisabled);
@@ -34,6 +34,7 @@ public class ContainerSpecFactoryTests
         Assert.Equal("job1", spec.Labels![ContainerSpecFactory.JobLabel]);
         Assert.Equal("2", spec.Labels[ContainerSpecFactory.AttemptLabel]);
         Assert.Equal("worker-0", spec.Labels[ContainerSpecFactory.WorkerLabel]);
+        Assert.Equal("cluster-a", spec.Labels[ContainerSpecFactory.ClusterLabel]);
         Assert.DoesNotContain(spec.Env!, e => e.Contains("Redis", StringComparison.OrdinalIgnoreCase) || e.StartsWith("ConnectionStrings", StringComparison.Ordinal));
     }
 

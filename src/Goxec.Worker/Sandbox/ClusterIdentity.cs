@@ -1,0 +1,31 @@
+using Goxec.Redis;
+
+namespace Goxec.Worker.Sandbox;
+
+/// <summary>
+/// The id of the Goxec deployment this worker belongs to: one per Redis, created by whoever asks
+/// first. Containers carry it, and the reaper looks only at its own deployment's containers, so
+/// several deployments can share one Docker engine without reaping each other's jobs.
+/// </summary>
+public sealed class ClusterIdentity(IRedisClient redis)
+{
+    public const string Key = "goxec:cluster";
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private string? _id;
+
+    public async Task<string> GetAsync(CancellationToken ct)
+    {
+        if (_id is not null) return _id;
+        await _lock.WaitAsync(ct);
+        try
+        {
+            if (_id is not null) return _id;
+            await redis.ExecuteAsync(new RedisCommand("SET", Key, Guid.NewGuid().ToString("N"), "NX"), ct);
+            return _id = (await redis.ExecuteAsync(new RedisCommand("GET", Key), ct)).AsString()!;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Goxec.Tests.Pipeline;
+
+namespace Goxec.Tests.Streaming;
+
+/// <summary>Two Api replicas (a client may talk to the one that did not accept its job) and a small subscriber queue.</summary>
+public sealed class StreamingGraphFixture : GoxecGraphFixture
+{
+    protected override int ApiReplicas => 2;
+
+    protected override Dictionary<string, string> Environment() => new()
+    {
+        ["Streaming__MaxQueuedMessages"] = "4",
+        ["Streaming__SendTimeout"] = "00:00:02",
+        ["Sandbox__MaxOutputBytes"] = (48 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Sandbox__RunWallTime"] = "00:00:30",
+        ["Worker__Concurrency"] = "2",
+    };
+
+    public Uri Api(int replica) => App.GetEndpoint($"api-{replica}");
+}
+
+[CollectionDefinition(Name)]
+public sealed class StreamingCollection : ICollectionFixture<StreamingGraphFixture>
+{
+    public const string Name = "streaming";
+}
