@@ -10,6 +10,7 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapJobsApi();
 app.MapLanguagesApi();
+app.MapLimitsApi();
 app.MapDeadLettersApi();
 app.MapStatsApi();
 app.MapWebUi();
