@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Goxec.Docker;
 using Goxec.Jobs;
@@ -10,16 +9,23 @@ namespace Goxec.Worker.Sandbox;
 /// <summary>
 /// One fresh container per job: create, start, deliver the files, compile, run, destroy.
 /// Files enter through a tar on an exec's stdin (the archive API cannot write into a tmpfs or a
-/// read-only root), so the host never touches a path the job controls.
+/// read-only root) and output leaves only through the exec's attached streams, so the host never
+/// touches a path the job controls.
 /// </summary>
 public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
     Queue.RunningJobs running, ILogger<ContainerSandbox> logger) : ISandbox
 {
-    private SandboxOptions Limits => options.Value;
+    private static int _warnedNoCgroup;
+    private SandboxOptions Options => options.Value;
 
     public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, CancellationToken cancellationToken)
     {
-        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker.Value.ConsumerName);
+        // Jobs queued before limits existed carry none; every job is held to this worker's ceilings.
+        var runLimits = (job.Limits ?? StageLimits.RunDefaults).AtMost(Options.RunCeiling);
+        var compileLimits = language.Compiled ? (job.CompileLimits ?? StageLimits.CompileDefaults).AtMost(Options.CompileCeiling) : null;
+        StageLimits[] all = compileLimits is null ? [runLimits] : [compileLimits, runLimits];
+
+        var spec = ContainerSpecFactory.Create(language, Options, all[0], all, job.Id, attempt, worker.Value.ConsumerName);
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
         string containerId;
@@ -36,22 +42,32 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
         try
         {
             await docker.StartContainerAsync(containerId, cancellationToken);
-            var stages = new StageRunner(docker, containerId, Limits);
+            var meter = new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId);
+            if (!meter.Available && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
+                logger.LogWarning("No cgroup v1 accounting under {Root}/*/{Parent}: CPU time and memory are not measured, and CPU time is enforced by rlimits only",
+                    Options.CgroupRoot, Options.CgroupParent);
+            var stages = new StageRunner(docker, containerId, Options, meter);
 
-            var upload = await stages.RunAsync(["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content)))), Limits.CompileWallTime, cancellationToken);
+            var files = TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))));
+            var upload = await stages.RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, cancellationToken);
             if (upload.ExitCode != 0)
                 throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
 
             StageResult? compile = null;
-            if (language.Compiled)
+            if (compileLimits is not null)
             {
-                compile = await stages.RunAsync(language.Compile!, [], Limits.CompileWallTime, cancellationToken);
-                if (compile.ExitCode != 0 || compile.TimedOut)
-                    return new SandboxOutcome(Verdict.CompileError, compile, null, compile.TimedOut ? "Compilation took too long." : null);
+                compile = await stages.RunAsync(language.Compile!, [], compileLimits, cancellationToken);
+                ThrowIfNotStarted(compile);
+                if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
+                    return new SandboxOutcome(Verdict.CompileError, compile, null, Verdicts.OfCompile(compile, compileLimits));
+                await ReapStragglersAsync(meter, stages, cancellationToken);
+                await docker.UpdateContainerAsync(containerId, ContainerSpecFactory.Resources(runLimits), cancellationToken);
             }
 
-            var run = await stages.RunAsync([.. language.Run, .. job.Args], Encoding.UTF8.GetBytes(job.Stdin), Limits.RunWallTime, cancellationToken);
-            return new SandboxOutcome(VerdictOf(run), compile, run);
+            var run = await stages.RunAsync([.. language.Run, .. job.Args], Encoding.UTF8.GetBytes(job.Stdin), runLimits, cancellationToken);
+            ThrowIfNotStarted(run);
+            var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
+            return new SandboxOutcome(verdict, compile, run, message);
         }
         catch (DockerException e)
         {
@@ -64,13 +80,23 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
         }
     }
 
-    private static Verdict VerdictOf(StageResult run) => run switch
+    /// <summary>
+    /// 126/127 with the runtime's own message means our wrapper or the language's tool is missing from
+    /// the image — a broken image is our fault, not the program's.
+    /// </summary>
+    private static void ThrowIfNotStarted(StageResult stage)
     {
-        { TimedOut: true } => Verdict.TimeLimitExceeded,
-        { OutputTruncated: true } => Verdict.OutputLimitExceeded,
-        { ExitCode: 0 } => Verdict.Accepted,
-        _ => Verdict.RuntimeError,
-    };
+        if (stage.ExitCode is 126 or 127 && stage.LimitExceeded is null
+            && stage.Stderr.Contains("OCI runtime exec failed", StringComparison.Ordinal))
+            throw new SandboxException($"The stage could not start in the image: {stage.Stderr.Trim()}");
+    }
+
+    /// <summary>A compile stage's leftover processes must not run on into the run stage; kill every process of the user.</summary>
+    private async Task ReapStragglersAsync(CgroupMeter meter, StageRunner stages, CancellationToken ct)
+    {
+        if (meter.Processes() is { } count and <= ContainerSpecFactory.OwnProcesses) return;
+        await stages.RunToolAsync(["sh", "-c", "kill -KILL -1 2>/dev/null; exit 0"], [], TimeSpan.FromSeconds(10), ct);
+    }
 
     private async Task RemoveAsync(string containerId)
     {
