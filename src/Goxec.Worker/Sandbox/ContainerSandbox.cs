@@ -58,6 +58,7 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
             {
                 compile = await stages.RunAsync(language.Compile!, [], compileLimits, cancellationToken);
                 ThrowIfNotStarted(compile);
+                await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
                     return new SandboxOutcome(Verdict.CompileError, compile, null, Verdicts.OfCompile(compile, compileLimits));
                 await ReapStragglersAsync(meter, stages, cancellationToken);
@@ -66,6 +67,7 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
 
             var run = await stages.RunAsync([.. language.Run, .. job.Args], Encoding.UTF8.GetBytes(job.Stdin), runLimits, cancellationToken);
             ThrowIfNotStarted(run);
+            await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
             return new SandboxOutcome(verdict, compile, run, message);
         }
@@ -81,14 +83,29 @@ public sealed class ContainerSandbox(IDockerClient docker, IOptions<SandboxOptio
     }
 
     /// <summary>
-    /// 126/127 with the runtime's own message means our wrapper or the language's tool is missing from
-    /// the image — a broken image is our fault, not the program's.
+    /// 126/127 with the runtime's own message (which the Engine writes to the exec's stdout) means the
+    /// exec never started: the wrapper is missing from the image, or the container went away. Our
+    /// fault, retried — never the program's runtime error.
     /// </summary>
     private static void ThrowIfNotStarted(StageResult stage)
     {
+        const string marker = "OCI runtime exec failed";
         if (stage.ExitCode is 126 or 127 && stage.LimitExceeded is null
-            && stage.Stderr.Contains("OCI runtime exec failed", StringComparison.Ordinal))
-            throw new SandboxException($"The stage could not start in the image: {stage.Stderr.Trim()}");
+            && (stage.Stdout.StartsWith(marker, StringComparison.Ordinal) || stage.Stderr.StartsWith(marker, StringComparison.Ordinal)))
+            throw new SandboxException($"The stage could not start in the container: {(stage.Stdout + stage.Stderr).Trim()}");
+    }
+
+    /// <summary>
+    /// A SIGKILL we did not send and no limit explains: if the container itself is gone or stopped,
+    /// something outside the job (an operator, a reaper) ended it. User code cannot stop the container
+    /// (its init and idle process are beyond its signals), so this is never the program's verdict.
+    /// </summary>
+    private async Task ThrowIfContainerVanishedAsync(StageResult stage, string containerId, CancellationToken ct)
+    {
+        if (stage.Signal != "SIGKILL" || stage.LimitExceeded is not null) return;
+        var state = await docker.InspectContainerAsync(containerId, ct);
+        if (!state.Running)
+            throw new SandboxException($"The container stopped under the stage ({state.Status}); it was killed from outside the job.");
     }
 
     /// <summary>A compile stage's leftover processes must not run on into the run stage; kill every process of the user.</summary>
