@@ -18,6 +18,7 @@ public class ResourceBombTests(HostileGraphFixture graph)
         AssertVerdict("time_limit_exceeded", job);
         Assert.Equal("cpu", Run(job).GetProperty("limitExceeded").GetString());
         var cpu = Run(job).GetProperty("cpuTimeMs").GetInt64();
+        TestContext.Current.TestOutputHelper?.WriteLine($"cpu loop: {Run(job)}");
         Assert.InRange(cpu, CpuMs, CpuMs + 1000);
         AssertMeasured(Run(job));
     }
@@ -46,6 +47,7 @@ public class ResourceBombTests(HostileGraphFixture graph)
     {
         var job = await graph.RunCheckedAsync(Py("x = []\nwhile True: x.append(bytearray(4 << 20))", new { memoryMb = 64 }));
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"memory bomb: {Run(job)}");
         AssertVerdict("memory_limit_exceeded", job);
         Assert.Equal("memory", Run(job).GetProperty("limitExceeded").GetString());
         Assert.InRange(Run(job).GetProperty("memoryKb").GetInt64(), 56 * 1024, 64 * 1024);
