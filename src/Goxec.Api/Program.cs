@@ -13,6 +13,7 @@ app.MapJobsApi();
 app.MapJobStreamApi();
 app.MapInteractiveRunApi();
 app.MapLanguagesApi();
+app.MapLimitsApi();
 app.MapDeadLettersApi();
 app.MapStatsApi();
 app.MapWebUi();

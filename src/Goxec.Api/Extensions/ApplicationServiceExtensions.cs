@@ -14,6 +14,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
         builder.Services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section)
             .Validate(o => o.MaxSourceBytes > 0 && o.MaxStdinBytes >= 0 && o.MaxWait > TimeSpan.Zero, "Submission limits must be positive.")
+            .Validate(o => o.LimitsAreConsistent(), "Each default limit must be between 1 and its maximum (Submission:RunDefaults/RunMaxima, CompileDefaults/CompileMaxima).")
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<JobStore>();

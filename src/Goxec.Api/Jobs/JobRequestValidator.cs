@@ -32,8 +32,17 @@ internal sealed class JobRequestValidator(LanguageCatalog languages, IOptions<Su
         else if (args.Any(a => a is null || a.Length > Limits.MaxArgLength || a.Contains('\0')))
             Fail("args", $"Each argument must be a string of at most {Limits.MaxArgLength} characters without NUL.");
 
+        if (request.ExpectedOutput is { } expected && Encoding.UTF8.GetByteCount(expected) > Limits.MaxExpectedOutputBytes)
+            Fail("expectedOutput", $"expectedOutput is larger than the limit of {Limits.MaxExpectedOutputBytes} bytes.");
+
+        var run = ResolveLimits("limits", request.Limits, Limits.RunDefaults, Limits.RunMaxima, Fail);
+        var compile = ResolveLimits("compileLimits", request.CompileLimits, Limits.CompileDefaults, Limits.CompileMaxima, Fail);
+        if (request.CompileLimits is not null && language is { Compiled: false })
+            Fail("compileLimits", $"{language.Name} is not compiled; leave compileLimits out.");
+
         if (errors.Count > 0 || language is null || files is null) return (null, errors);
-        return (new JobSpec(id, language.Id, files, request.Stdin ?? "", args, now), errors);
+        return (new JobSpec(id, language.Id, files, request.Stdin ?? "", args, now, run,
+            language.Compiled ? compile : null, request.ExpectedOutput), errors);
     }
 
     private List<SourceFile>? ValidateSource(SubmitJobRequest request, LanguageDefinition? language, Action<string, string> fail)
@@ -74,6 +83,17 @@ internal sealed class JobRequestValidator(LanguageCatalog languages, IOptions<Su
         // The first file is the entry point; it is saved under the name the language runs.
         var entry = files.Any(f => f.Name == language.File) ? [] : new[] { files[0] with { Name = language.File } };
         return [.. entry, .. files.Skip(entry.Length)];
+    }
+
+    /// <summary>Fills what the request leaves out from the defaults; every value must be within 1..maximum.</summary>
+    private static StageLimits ResolveLimits(string field, JobLimits? requested, StageLimits defaults, StageLimits maxima, Action<string, string> fail)
+    {
+        var resolved = defaults.With(requested);
+        foreach (var ((name, value), (_, max)) in resolved.Fields().Zip(maxima.Fields()))
+        {
+            if (value < 1 || value > max) fail($"{field}.{name}", $"{field}.{name} must be between 1 and {max}.");
+        }
+        return resolved;
     }
 
     internal static string? FileNameProblem(string? name) => name switch

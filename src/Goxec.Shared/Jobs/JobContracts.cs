@@ -8,7 +8,10 @@ public sealed record SubmitJobRequest(
     string? Code,
     IReadOnlyList<SourceFile>? Files,
     string? Stdin,
-    IReadOnlyList<string>? Args);
+    IReadOnlyList<string>? Args,
+    JobLimits? Limits = null,
+    JobLimits? CompileLimits = null,
+    string? ExpectedOutput = null);
 
 public sealed record SourceFile(string Name, string Content);
 
@@ -20,6 +23,9 @@ public sealed record JobSpec(
     string Stdin,
     IReadOnlyList<string> Args,
     DateTimeOffset CreatedAt,
+    StageLimits? Limits = null,
+    StageLimits? CompileLimits = null,
+    string? ExpectedOutput = null,
     bool Interactive = false);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
@@ -45,7 +51,12 @@ public enum Verdict
     [JsonStringEnumMemberName("internal_error")] InternalError,
 }
 
-/// <summary>One stage (compile or run) as the user sees it.</summary>
+/// <summary>
+/// One stage (compile or run) as the user sees it. Times and memory are measured by the worker from
+/// the container's cgroup, never taken from the program. <see cref="LimitExceeded"/> names the limit
+/// that ended the stage (<see cref="StageLimit"/>). Output that is not valid UTF-8 comes back as base64
+/// with its encoding set to <c>"base64"</c>.
+/// </summary>
 public sealed record StageResult(
     string Stdout,
     string Stderr,
@@ -53,7 +64,25 @@ public sealed record StageResult(
     string? Signal,
     long WallTimeMs,
     bool TimedOut = false,
-    bool OutputTruncated = false);
+    bool OutputTruncated = false,
+    long CpuTimeMs = 0,
+    long MemoryKb = 0,
+    string? LimitExceeded = null,
+    string StdoutEncoding = StageResult.Utf8,
+    string StderrEncoding = StageResult.Utf8)
+{
+    public const string Utf8 = "utf8";
+    public const string Base64 = "base64";
+}
+
+/// <summary>The values of <see cref="StageResult.LimitExceeded"/>.</summary>
+public static class StageLimit
+{
+    public const string Cpu = "cpu";
+    public const string Wall = "wall";
+    public const string Memory = "memory";
+    public const string Output = "output";
+}
 
 /// <summary>The terminal outcome a worker stores. First one stored wins.</summary>
 public sealed record JobResult(

@@ -9,6 +9,7 @@ namespace Goxec.Docker;
 [JsonSerializable(typeof(DockerVersion))]
 [JsonSerializable(typeof(ContainerCreateRequest))]
 [JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ContainerUpdateRequest))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ContainerInspectResponse))]

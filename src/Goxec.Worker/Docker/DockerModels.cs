@@ -55,6 +55,14 @@ public sealed record HostConfig
     [JsonPropertyName("LogConfig")] public LogConfig? LogConfig { get; init; }
 }
 
+/// <summary>The resource fields of POST /containers/{id}/update that Goxec changes.</summary>
+public sealed record ContainerUpdateRequest
+{
+    [JsonPropertyName("Memory")] public long Memory { get; init; }
+    [JsonPropertyName("MemorySwap")] public long MemorySwap { get; init; }
+    [JsonPropertyName("PidsLimit")] public long? PidsLimit { get; init; }
+}
+
 public sealed record Ulimit(
     [property: JsonPropertyName("Name")] string Name,
     [property: JsonPropertyName("Soft")] long Soft,

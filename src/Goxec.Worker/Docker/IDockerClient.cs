@@ -18,6 +18,9 @@ public interface IDockerClient : IDisposable
 
     Task<ContainerState> InspectContainerAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>Changes a running container's resource limits (POST /containers/{id}/update), e.g. between stages.</summary>
+    Task UpdateContainerAsync(string id, ContainerUpdateRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Sends a signal to the container's main process. A stopped container is not an error.</summary>
     Task KillContainerAsync(string id, string signal = "SIGKILL", CancellationToken cancellationToken = default);
 

@@ -16,7 +16,7 @@ internal static class WorkerServiceExtensions
             .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.MaxDeliveries >= o.MaxAttempts && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
             .ValidateOnStart();
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
-            .Validate(o => o.MemoryBytes >= 16 * 1024 * 1024 && o.PidsLimit > 0 && o.Cpus > 0, "Sandbox limits are out of range.")
+            .Validate(o => o.RunCeiling.MemoryMb >= 16 && o.CompileCeiling.MemoryMb >= 16 && o.RunCeiling.MaxProcesses > 0 && o.Cpus > 0 && o.SampleInterval > TimeSpan.Zero, "Sandbox limits are out of range.")
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Goxec.Docker;
 using Goxec.Jobs;
@@ -10,16 +9,24 @@ namespace Goxec.Worker.Sandbox;
 /// <summary>
 /// One fresh container per job: create, start, deliver the files, compile, run, destroy.
 /// Files enter through a tar on an exec's stdin (the archive API cannot write into a tmpfs or a
-/// read-only root), so the host never touches a path the job controls.
+/// read-only root) and output leaves only through the exec's attached streams, so the host never
+/// touches a path the job controls.
 /// </summary>
 public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
     Queue.RunningJobs running, ClusterIdentity cluster, ILogger<ContainerSandbox> logger) : ISandbox
 {
-    private SandboxOptions Limits => options.Value;
+    private static int _warnedNoCgroup;
+    private SandboxOptions Options => options.Value;
 
     public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, IJobEvents events, CancellationToken cancellationToken)
     {
-        var spec = ContainerSpecFactory.Create(language, Limits, job.Id, attempt, worker.Value.ConsumerName, await cluster.GetAsync(cancellationToken));
+        // Jobs queued before limits existed carry none; every job is held to this worker's ceilings.
+        var runLimits = (job.Limits ?? StageLimits.RunDefaults).AtMost(Options.RunCeiling);
+        var compileLimits = language.Compiled ? (job.CompileLimits ?? StageLimits.CompileDefaults).AtMost(Options.CompileCeiling) : null;
+        StageLimits[] all = compileLimits is null ? [runLimits] : [compileLimits, runLimits];
+
+        var spec = ContainerSpecFactory.Create(language, Options, all[0], all, job.Id, attempt, worker.Value.ConsumerName,
+            await cluster.GetAsync(cancellationToken));
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
         string containerId;
@@ -36,26 +43,39 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         try
         {
             await docker.StartContainerAsync(containerId, cancellationToken);
-            var stages = new StageRunner(docker, containerId, Limits);
+            var meter = new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId);
+            if (!meter.Available && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
+                logger.LogWarning("No cgroup v1 accounting under {Root}/*/{Parent}: CPU time and memory are not measured, and CPU time is enforced by rlimits only",
+                    Options.CgroupRoot, Options.CgroupParent);
+            var stages = new StageRunner(docker, containerId, Options, meter);
 
-            var upload = await stages.RunAsync("upload", ["tar", "-x", "-C", Limits.WorkDir, "-f", "-"], new FixedStdin(TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))))), Limits.CompileWallTime, null, cancellationToken);
+            var files = TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))));
+            var upload = await stages.RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, cancellationToken);
             if (upload.ExitCode != 0)
                 throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
 
             StageResult? compile = null;
-            if (language.Compiled)
+            if (compileLimits is not null)
             {
-                compile = await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, Limits.CompileWallTime, events, cancellationToken);
-                if (compile.ExitCode != 0 || compile.TimedOut)
-                    return new SandboxOutcome(Verdict.CompileError, compile, null, compile.TimedOut ? "Compilation took too long." : null);
+                compile = await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, compileLimits, events, cancellationToken);
+                ThrowIfNotStarted(compile);
+                await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
+                if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
+                    return new SandboxOutcome(Verdict.CompileError, compile, null, Verdicts.OfCompile(compile, compileLimits));
+                await ReapStragglersAsync(meter, stages, cancellationToken);
+                await docker.UpdateContainerAsync(containerId, ContainerSpecFactory.Resources(runLimits), cancellationToken);
             }
 
+            // An interactive run reads what the user types, live, and may last as long as a person needs.
             IStdinSource stdin = job.Interactive
                 ? new InteractiveStdin(redis, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
                 : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
-            var run = await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin,
-                job.Interactive ? Limits.InteractiveWallTime : Limits.RunWallTime, events, cancellationToken);
-            return new SandboxOutcome(VerdictOf(run), compile, run);
+            var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
+            var run = await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken);
+            ThrowIfNotStarted(run);
+            await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
+            var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
+            return new SandboxOutcome(verdict, compile, run, message);
         }
         catch (DockerException e)
         {
@@ -68,13 +88,38 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         }
     }
 
-    private static Verdict VerdictOf(StageResult run) => run switch
+    /// <summary>
+    /// 126/127 with the runtime's own message (which the Engine writes to the exec's stdout) means the
+    /// exec never started: the wrapper is missing from the image, or the container went away. Our
+    /// fault, retried — never the program's runtime error.
+    /// </summary>
+    private static void ThrowIfNotStarted(StageResult stage)
     {
-        { TimedOut: true } => Verdict.TimeLimitExceeded,
-        { OutputTruncated: true } => Verdict.OutputLimitExceeded,
-        { ExitCode: 0 } => Verdict.Accepted,
-        _ => Verdict.RuntimeError,
-    };
+        const string marker = "OCI runtime exec failed";
+        if (stage.ExitCode is 126 or 127 && stage.LimitExceeded is null
+            && (stage.Stdout.StartsWith(marker, StringComparison.Ordinal) || stage.Stderr.StartsWith(marker, StringComparison.Ordinal)))
+            throw new SandboxException($"The stage could not start in the container: {(stage.Stdout + stage.Stderr).Trim()}");
+    }
+
+    /// <summary>
+    /// A SIGKILL we did not send and no limit explains: if the container itself is gone or stopped,
+    /// something outside the job (an operator, a reaper) ended it. User code cannot stop the container
+    /// (its init and idle process are beyond its signals), so this is never the program's verdict.
+    /// </summary>
+    private async Task ThrowIfContainerVanishedAsync(StageResult stage, string containerId, CancellationToken ct)
+    {
+        if (stage.Signal != "SIGKILL" || stage.LimitExceeded is not null) return;
+        var state = await docker.InspectContainerAsync(containerId, ct);
+        if (!state.Running)
+            throw new SandboxException($"The container stopped under the stage ({state.Status}); it was killed from outside the job.");
+    }
+
+    /// <summary>A compile stage's leftover processes must not run on into the run stage; kill every process of the user.</summary>
+    private async Task ReapStragglersAsync(CgroupMeter meter, StageRunner stages, CancellationToken ct)
+    {
+        if (meter.Processes() is { } count and <= ContainerSpecFactory.OwnProcesses) return;
+        await stages.RunToolAsync(["sh", "-c", "kill -KILL -1 2>/dev/null; exit 0"], [], TimeSpan.FromSeconds(10), ct);
+    }
 
     private async Task RemoveAsync(string containerId)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Goxec.Docker;
+using Goxec.Jobs;
 using Goxec.Languages;
 
 namespace Goxec.Worker.Sandbox;
@@ -16,13 +17,20 @@ public static class ContainerSpecFactory
     public const string WorkerLabel = "goxec.worker";
     public const string ClusterLabel = "goxec.cluster";
 
-    public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions limits, string jobId, int attempt, string worker, string cluster) => new()
+    /// <summary>The init (which reaps orphans) and the idle process: ours, not the job's, so they do not count against its processes.</summary>
+    public const int OwnProcesses = 2;
+
+    /// <param name="first">The first stage's limits (compile, or run for interpreted languages); later stages update memory and pids.</param>
+    /// <param name="stages">Every stage's limits: the container's rlimits must leave room for each stage's own, lower ones.</param>
+    public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
+        string jobId, int attempt, string worker, string cluster) => new()
     {
         Image = language.Image,
-        // The idle main process ignores SIGINT/SIGTERM, so a user's "signal" reaches only the program.
-        Cmd = ["sh", "-c", "trap '' INT TERM HUP; exec sleep infinity"],
-        User = limits.User,
-        WorkingDir = limits.WorkDir,
+        Cmd = ["sleep", "infinity"],
+        // The idle process runs as root (with no capabilities) only so that user code, which every
+        // exec runs as options.User, cannot signal it away with kill(-1); it never runs job input.
+        User = "0:0",
+        WorkingDir = options.WorkDir,
         Hostname = "sandbox",
         // Nothing secret is passed; the engine's own environment never reaches the job.
         Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp"],
@@ -37,33 +45,45 @@ public static class ContainerSpecFactory
         HostConfig = new HostConfig
         {
             NetworkMode = "none",
-            Memory = limits.MemoryBytes,
-            MemorySwap = limits.MemoryBytes, // equal: no swap to hide memory use in
+            Memory = MemoryBytes(first),
+            MemorySwap = MemoryBytes(first), // equal: no swap to hide memory use in
             MemorySwappiness = 0,
-            NanoCpus = (long)(limits.Cpus * 1_000_000_000),
-            PidsLimit = limits.PidsLimit,
+            NanoCpus = (long)(options.Cpus * 1_000_000_000),
+            PidsLimit = first.MaxProcesses + OwnProcesses,
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
             ReadonlyRootfs = true,
             Tmpfs = new Dictionary<string, string>
             {
-                [limits.WorkDir] = $"rw,exec,nosuid,nodev,size={limits.WorkDirBytes},uid=1000,gid=1000,mode=0755",
-                ["/tmp"] = $"rw,noexec,nosuid,nodev,size={limits.TmpBytes},mode=1777",
+                [options.WorkDir] = $"rw,exec,nosuid,nodev,size={options.WorkDirBytes},uid=1000,gid=1000,mode=0755",
+                ["/tmp"] = $"rw,noexec,nosuid,nodev,size={options.TmpBytes},mode=1777",
             },
+            // Container-wide ceilings; each stage lowers them further with prlimit (StageRunner).
             Ulimits =
             [
-                new Ulimit("nofile", limits.MaxOpenFiles, limits.MaxOpenFiles),
-                new Ulimit("fsize", limits.MaxFileSizeBytes, limits.MaxFileSizeBytes),
+                new Ulimit("nofile", options.MaxOpenFiles, options.MaxOpenFiles),
+                new Ulimit("fsize", stages.Max(s => s.MaxFileSizeKb * 1024L), stages.Max(s => s.MaxFileSizeKb * 1024L)),
                 new Ulimit("core", 0, 0),
+                new Ulimit("cpu", stages.Max(s => s.CpuTimeMs) / 1000 + 3, stages.Max(s => s.CpuTimeMs) / 1000 + 3),
             ],
             IpcMode = "private",
             Init = true,
-            Runtime = string.IsNullOrEmpty(limits.Runtime) ? null : limits.Runtime,
+            Runtime = string.IsNullOrEmpty(options.Runtime) ? null : options.Runtime,
             Privileged = false,
             // Output is read from the attached streams; the engine keeps no log of it.
             LogConfig = new LogConfig("none"),
         },
     };
+
+    /// <summary>The resources of a later stage, applied with the Engine's update call before it starts.</summary>
+    public static ContainerUpdateRequest Resources(StageLimits stage) => new()
+    {
+        Memory = MemoryBytes(stage),
+        MemorySwap = MemoryBytes(stage),
+        PidsLimit = stage.MaxProcesses + OwnProcesses,
+    };
+
+    private static long MemoryBytes(StageLimits stage) => stage.MemoryMb * 1024L * 1024;
 
     /// <summary>One name per job and attempt, so a duplicate start of the same attempt is refused by the engine.</summary>
     public static string Name(string jobId, int attempt) => $"goxec-{jobId}-{attempt}";

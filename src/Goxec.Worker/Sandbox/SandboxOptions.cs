@@ -1,25 +1,41 @@
+using Goxec.Jobs;
+
 namespace Goxec.Worker.Sandbox;
 
-/// <summary>Limits for every container. Strict defaults; operators may change them.</summary>
+/// <summary>
+/// How every container is built and the most any job may get on this worker. Strict defaults;
+/// operators may change them (section "Sandbox"). Per-job limits come with the job and are
+/// clamped to <see cref="RunCeiling"/> / <see cref="CompileCeiling"/>.
+/// </summary>
 public sealed class SandboxOptions
 {
     public const string Section = "Sandbox";
 
-    public long MemoryBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>CPU quota of the container in cores (NanoCpus): a job cannot starve its neighbours.</summary>
     public double Cpus { get; set; } = 1.0;
-    public long PidsLimit { get; set; } = 64;
     public string WorkDir { get; set; } = "/box";
+    /// <summary>Size of the tmpfs work dir; its pages also count against the job's memory.</summary>
     public long WorkDirBytes { get; set; } = 64L * 1024 * 1024;
     public long TmpBytes { get; set; } = 16L * 1024 * 1024;
-    /// <summary>uid:gid the user's code runs as; never root.</summary>
+    /// <summary>uid:gid every stage runs as; never root. The idle process that keeps the container up is root so user code cannot signal it.</summary>
     public string User { get; set; } = "1000:1000";
-    public TimeSpan CompileWallTime { get; set; } = TimeSpan.FromSeconds(20);
-    public TimeSpan RunWallTime { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>The whole run of an interactive job (a person is typing), however idle.</summary>
     public TimeSpan InteractiveWallTime { get; set; } = TimeSpan.FromMinutes(5);
-    public int MaxOutputBytes { get; set; } = 1024 * 1024;
-    public long MaxFileSizeBytes { get; set; } = 16L * 1024 * 1024;
     public int MaxOpenFiles { get; set; } = 256;
-    /// <summary>An OCI runtime such as "runsc" (gVisor); empty for the engine's default.</summary>
+    /// <summary>An OCI runtime such as "runsc" (gVisor); empty for the engine's default (runc, shared kernel).</summary>
     public string? Runtime { get; set; }
+
+    /// <summary>Operator ceilings: a job's limits (from the queue) are clamped to these, whatever the Api allowed.</summary>
+    public StageLimits RunCeiling { get; set; } = StageLimits.RunMaxima;
+    public StageLimits CompileCeiling { get; set; } = StageLimits.CompileMaxima;
+
+    /// <summary>cgroup v1 hierarchy root and the engine's parent group (cgroupfs driver: "docker").</summary>
+    public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
+    public string CgroupParent { get; set; } = "docker";
+    /// <summary>How often the host samples a running stage's CPU time to stop it on overrun.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>prlimit in the image (util-linux, essential in Debian): sets RLIMIT_CPU/FSIZE/NOFILE/CORE per stage.</summary>
+    public string Prlimit { get; set; } = "/usr/bin/prlimit";
+    /// <summary>Wall time for delivering the files.</summary>
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

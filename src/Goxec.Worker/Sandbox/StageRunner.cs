@@ -5,29 +5,113 @@ using Goxec.Jobs;
 namespace Goxec.Worker.Sandbox;
 
 /// <summary>
-/// Runs one stage as an exec in the job's container: feeds stdin, collects stdout and stderr up to
-/// the cap, and enforces the wall time. A stage that overruns is stopped by killing the whole
-/// container — the job is over anyway, and no process of it may outlive that.
+/// Runs one stage as an exec in the job's container. Limits are enforced twice, so neither is the
+/// only line: per process by rlimits set through prlimit before the program starts (CPU, file size,
+/// open files, core), and for the whole stage by the host, which samples the cgroup's CPU time and
+/// stops the container on overrun, as it does on wall time and on output past the cap. The program
+/// cannot raise an rlimit (no CAP_SYS_RESOURCE) nor touch the host's clock or the cgroup files.
 /// </summary>
-internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions limits)
+internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions options, CgroupMeter meter)
 {
-    public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, TimeSpan wallTime, IJobEvents? events, CancellationToken cancellationToken)
+    public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, StageLimits limits, IJobEvents? events,
+        CancellationToken cancellationToken)
+    {
+        // The soft CPU rlimit sits a second above the limit: the host normally stops the stage first,
+        // at millisecond precision and for all its processes together; the rlimit is the backstop.
+        var cpuSeconds = (limits.CpuTimeMs + 999) / 1000 + 1;
+        var fileBytes = limits.MaxFileSizeKb * 1024L;
+        string[] wrapped =
+        [
+            options.Prlimit, $"--cpu={cpuSeconds}:{cpuSeconds + 1}", $"--fsize={fileBytes}:{fileBytes}",
+            $"--nofile={options.MaxOpenFiles}:{options.MaxOpenFiles}", "--core=0:0", "--", .. argv,
+        ];
+
+        meter.ResetPeak();
+        var before = meter.Read();
+        var exec = new Exec(limits.MaxOutputBytes);
+        using var stopWatching = new CancellationTokenSource();
+        var watching = before is { } start ? WatchCpuAsync(exec, start, limits.CpuTimeMs, stopWatching.Token) : Task.FromResult<CgroupMeter.Sample?>(null);
+        try
+        {
+            await RunExecAsync(exec, wrapped, stdin, TimeSpan.FromMilliseconds(limits.WallTimeMs), events, cancellationToken);
+        }
+        finally
+        {
+            await stopWatching.CancelAsync();
+        }
+        var last = await watching;
+        // After a kill the cgroup may be gone already; then the watcher's last sample stands.
+        var after = meter.Read() ?? last;
+        var result = Measure(exec, before, after, limits);
+        events?.StageExit(stage, result);
+        return result;
+    }
+
+    /// <summary>An exec of our own (delivering files, reaping stragglers): the wall time only, no rlimits.</summary>
+    public async Task<(int? ExitCode, string Stderr)> RunToolAsync(IReadOnlyList<string> argv, byte[] stdin, TimeSpan wallTime, CancellationToken cancellationToken)
+    {
+        var exec = new Exec(64 * 1024);
+        await RunExecAsync(exec, argv, new FixedStdin(stdin), wallTime, null, cancellationToken);
+        return (exec.KilledFor is null ? exec.ExitCode : null, exec.Stderr.Text);
+    }
+
+    private static StageResult Measure(Exec exec, CgroupMeter.Sample? before, CgroupMeter.Sample? after, StageLimits limits)
+    {
+        var cpuMs = before is { } b && after is { } a ? Math.Max(0, (a.CpuNs - b.CpuNs) / 1_000_000) : 0;
+        var memoryKb = after?.PeakBytes / 1024 ?? 0;
+        var signal = SignalNames.FromExitCode(exec.ExitCode);
+        var exceeded = exec.KilledFor;
+        if (exceeded == StageLimit.Wall && cpuMs >= limits.CpuTimeMs) exceeded = StageLimit.Cpu;
+        // Ended by the CPU rlimit (SIGXCPU at the soft limit, SIGKILL at the hard one) before the host saw it.
+        exceeded ??= signal == "SIGXCPU" || (signal == "SIGKILL" && cpuMs >= limits.CpuTimeMs) ? StageLimit.Cpu : null;
+        // The kernel's OOM killer acted in this stage, or an allocation was refused and the program died of it.
+        exceeded ??= before is { } x && after is { } y && exec.ExitCode != 0
+            && (y.OomKills > x.OomKills || y.MemswFailures > x.MemswFailures) ? StageLimit.Memory : null;
+        var (stdout, stdoutEncoding) = exec.Stdout.Encoded();
+        var (stderr, stderrEncoding) = exec.Stderr.Encoded();
+        return new StageResult(stdout, stderr, exec.ExitCode, signal, exec.WallMs,
+            TimedOut: exceeded is StageLimit.Cpu or StageLimit.Wall,
+            OutputTruncated: exec.Stdout.Overflowed || exec.Stderr.Overflowed,
+            CpuTimeMs: cpuMs, MemoryKb: memoryKb, LimitExceeded: exceeded,
+            StdoutEncoding: stdoutEncoding, StderrEncoding: stderrEncoding);
+    }
+
+    /// <summary>Samples the cgroup until stopped; stops the container once the stage's CPU time passes the limit.</summary>
+    private async Task<CgroupMeter.Sample?> WatchCpuAsync(Exec exec, CgroupMeter.Sample start, int cpuLimitMs, CancellationToken stop)
+    {
+        CgroupMeter.Sample? last = start;
+        using var timer = new PeriodicTimer(options.SampleInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                if (meter.Read() is not { } now) break;
+                last = now;
+                if ((now.CpuNs - start.CpuNs) / 1_000_000 > cpuLimitMs)
+                {
+                    await KillAsync(exec, StageLimit.Cpu);
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        return last;
+    }
+
+    private async Task RunExecAsync(Exec exec, IReadOnlyList<string> argv, IStdinSource stdin, TimeSpan wallTime, IJobEvents? events,
+        CancellationToken cancellationToken)
     {
         var execId = await docker.CreateExecAsync(containerId, new ExecCreateRequest
         {
             Cmd = argv,
             AttachStdin = true,
-            User = limits.User,
-            WorkingDir = limits.WorkDir,
+            User = options.User,
+            WorkingDir = options.WorkDir,
         }, cancellationToken);
 
         var clock = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(wallTime);
-        var stdout = new CappedBuffer(limits.MaxOutputBytes);
-        var stderr = new CappedBuffer(limits.MaxOutputBytes);
-        var timedOut = false;
-
         await using (var session = await docker.StartExecAsync(execId, cancellationToken))
         {
             // Input stops with the process: a live (interactive) feeder would otherwise wait for input forever.
@@ -37,33 +121,31 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             {
                 while (await session.ReadFrameAsync(deadline.Token) is { } frame)
                 {
-                    var target = frame.Stream == OutputStream.Stderr ? stderr : stdout;
+                    var target = frame.Stream == OutputStream.Stderr ? exec.Stderr : exec.Stdout;
                     var before = target.Length;
                     var fits = target.TryAppend(frame.Data.Span);
                     events?.Output(frame.Stream, frame.Data.Span[..(target.Length - before)]);
                     if (!fits)
                     {
-                        await KillAsync();
+                        await KillAsync(exec, StageLimit.Output);
                         break;
                     }
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                timedOut = true;
-                await KillAsync();
+                await KillAsync(exec, StageLimit.Wall);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException && exec.KilledFor is not null)
+            {
+                // The watcher killed the container under our feet; the stream ends abruptly. Expected.
             }
             await inputDone.CancelAsync();
             await feeding;
         }
-        var wallMs = clock.ElapsedMilliseconds;
-
+        exec.WallMs = clock.ElapsedMilliseconds;
         var state = await docker.InspectExecAsync(execId, CancellationToken.None);
-        var exitCode = state.Running ? null : state.ExitCode;
-        var result = new StageResult(stdout.Text, stderr.Text, exitCode, SignalNames.FromExitCode(exitCode), wallMs,
-            TimedOut: timedOut, OutputTruncated: stdout.Overflowed || stderr.Overflowed);
-        events?.StageExit(stage, result);
-        return result;
+        exec.ExitCode = state.Running ? null : state.ExitCode;
     }
 
     private async Task FeedAsync(IExecSession session, IStdinSource stdin, CancellationToken ct)
@@ -80,24 +162,41 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     }
 
     /// <summary>
-    /// SIGKILL ends the job (the container goes). SIGINT/SIGTERM reach every process of the sandbox
-    /// user but the container's idle main process, which ignores them (see ContainerSpecFactory).
+    /// A signal the user asked for (interactive runs). SIGKILL ends the job with the container;
+    /// SIGINT/SIGTERM go to every process of the sandbox user, which cannot reach the container's
+    /// root-owned idle process.
     /// </summary>
     private async Task SignalAsync(string signal)
     {
-        if (signal == "SIGKILL") { await KillAsync(); return; }
-        if (signal is not ("SIGINT" or "SIGTERM")) return;
-        var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        if (signal == "SIGKILL")
         {
-            Cmd = ["sh", "-c", $"kill -s {signal[3..]} -1"], User = limits.User,
-        });
-        await using var session = await docker.StartExecAsync(exec);
-        while (await session.ReadFrameAsync() is not null) { }
+            await docker.KillContainerAsync(containerId, "SIGKILL", timeout.Token);
+            return;
+        }
+        if (signal is not ("SIGINT" or "SIGTERM")) return;
+        var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest { Cmd = ["sh", "-c", $"kill -s {signal[3..]} -- -1"], User = options.User }, timeout.Token);
+        await using var session = await docker.StartExecAsync(exec, timeout.Token);
+        while (await session.ReadFrameAsync(timeout.Token) is not null) { }
     }
 
-    private async Task KillAsync()
+    /// <summary>Stops the whole container: the stage is over, and no process of it may outlive that. The first reason wins.</summary>
+    private async Task KillAsync(Exec exec, string reason)
     {
+        if (!exec.TryMarkKilled(reason)) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await docker.KillContainerAsync(containerId, "SIGKILL", timeout.Token);
+    }
+
+    /// <summary>What one exec produced. Shared by the reader and the CPU watcher.</summary>
+    private sealed class Exec(int cap)
+    {
+        public readonly CappedBuffer Stdout = new(cap);
+        public readonly CappedBuffer Stderr = new(cap);
+        private string? _killedFor;
+        public string? KilledFor => Volatile.Read(ref _killedFor);
+        public bool TryMarkKilled(string reason) => Interlocked.CompareExchange(ref _killedFor, reason, null) is null;
+        public int? ExitCode;
+        public long WallMs;
     }
 }

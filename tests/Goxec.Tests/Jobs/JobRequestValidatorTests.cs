@@ -84,3 +84,49 @@ public class JobRequestValidatorTests
     public void Arguments_with_nul_are_refused() =>
         Assert.True(Validate(new SubmitJobRequest("python", "x", null, null, ["ok", "bad\0"])).Errors.ContainsKey("args"));
 }
+
+public class JobLimitsValidationTests
+{
+    private readonly JobRequestValidator _validator = new(LanguageCatalog.LoadDefault(), Options.Create(new SubmissionOptions()));
+
+    [Fact]
+    public void Limits_default_when_left_out_and_compile_limits_only_for_compiled_languages()
+    {
+        var python = _validator.Validate(new SubmitJobRequest("python", "print(1)", null, null, null), "a", DateTimeOffset.UnixEpoch).Spec!;
+        var c = _validator.Validate(new SubmitJobRequest("c", "int main(){}", null, null, null, new JobLimits(CpuTimeMs: 1000)), "b", DateTimeOffset.UnixEpoch).Spec!;
+
+        Assert.Equal(StageLimits.RunDefaults, python.Limits);
+        Assert.Null(python.CompileLimits);
+        Assert.Equal(1000, c.Limits!.CpuTimeMs);
+        Assert.Equal(StageLimits.RunDefaults.MemoryMb, c.Limits.MemoryMb);
+        Assert.Equal(StageLimits.CompileDefaults, c.CompileLimits);
+    }
+
+    [Theory]
+    [InlineData(0, "limits.memoryMb")]
+    [InlineData(1_000_000, "limits.memoryMb")]
+    public void Out_of_range_limits_name_the_field(int memoryMb, string field)
+    {
+        var (spec, errors) = _validator.Validate(new SubmitJobRequest("python", "x", null, null, null, new JobLimits(MemoryMb: memoryMb)), "a", DateTimeOffset.UnixEpoch);
+
+        Assert.Null(spec);
+        Assert.Contains("between 1 and", Assert.Single(errors[field]));
+    }
+
+    [Fact]
+    public void Compile_limits_are_checked_against_their_own_maxima()
+    {
+        var (_, errors) = _validator.Validate(new SubmitJobRequest("cpp", "x", null, null, null, null, new JobLimits(WallTimeMs: -1, MaxFileSizeKb: int.MaxValue)), "a", DateTimeOffset.UnixEpoch);
+
+        Assert.True(errors.ContainsKey("compileLimits.wallTimeMs"));
+        Assert.True(errors.ContainsKey("compileLimits.maxFileSizeKb"));
+    }
+
+    [Fact]
+    public void Compile_limits_for_an_interpreted_language_are_refused() =>
+        Assert.True(_validator.Validate(new SubmitJobRequest("python", "x", null, null, null, null, new JobLimits()), "a", DateTimeOffset.UnixEpoch).Errors.ContainsKey("compileLimits"));
+
+    [Fact]
+    public void Defaults_above_maxima_fail_the_start() =>
+        Assert.False(new SubmissionOptions { RunDefaults = new StageLimits { MemoryMb = 4096 } }.LimitsAreConsistent());
+}

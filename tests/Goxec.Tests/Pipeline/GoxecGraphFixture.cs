@@ -40,7 +40,7 @@ public class GoxecGraphFixture : IAsyncLifetime
     /// <summary>Settings every process of the graph gets.</summary>
     protected virtual Dictionary<string, string> Environment() => new()
     {
-        ["Sandbox__RunWallTime"] = "00:00:03",
+        ["Sandbox__RunCeiling__WallTimeMs"] = "3000",
         ["Worker__Concurrency"] = "2",
     };
 

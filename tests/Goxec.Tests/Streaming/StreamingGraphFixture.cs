@@ -11,10 +11,14 @@ public sealed class StreamingGraphFixture : GoxecGraphFixture
     {
         ["Streaming__MaxQueuedMessages"] = "4",
         ["Streaming__SendTimeout"] = "00:00:02",
-        ["Sandbox__MaxOutputBytes"] = (48 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Sandbox__RunWallTime"] = "00:00:30",
+        // One test needs more output than the socket buffers between server and client can hold.
+        ["Submission__RunMaxima__MaxOutputBytes"] = BigOutput,
+        ["Sandbox__RunCeiling__MaxOutputBytes"] = BigOutput,
         ["Worker__Concurrency"] = "2",
     };
+
+    public const int BigOutputBytes = 48 * 1024 * 1024;
+    private static readonly string BigOutput = BigOutputBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Uri Api(int replica) => App.GetEndpoint($"api-{replica}");
 }

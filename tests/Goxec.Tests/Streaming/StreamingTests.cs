@@ -120,19 +120,24 @@ public class StreamingTests(StreamingGraphFixture graph)
         await using var client = await StreamClient.ConnectAsync(graph.Api(1), "/api/v1/run", ct);
         await client.SendAsync(new { type = "init", language = "python", code = game }, ct);
         int low = 1, high = 100, guess = 0;
-        try {
-        while (await client.ReceiveAsync(ct) is { } message)
+        try
         {
-            if (Type(message) == "result") break;
-            if (Type(message) != "stdout") continue;
-            var text = message.GetProperty("data").GetString()!;
-            if (text.Contains("higher")) low = guess + 1;
-            if (text.Contains("lower")) high = guess - 1;
-            if (text.Contains("got it")) continue;
-            guess = (low + high) / 2;
-            await client.SendAsync(new { type = "stdin", data = $"{guess}\n" }, ct);
+            while (await client.ReceiveAsync(ct) is { } message)
+            {
+                if (Type(message) == "result") break;
+                if (Type(message) != "stdout") continue;
+                var text = message.GetProperty("data").GetString()!;
+                if (text.Contains("higher")) low = guess + 1;
+                if (text.Contains("lower")) high = guess - 1;
+                if (text.Contains("got it")) continue;
+                guess = (low + high) / 2;
+                await client.SendAsync(new { type = "stdin", data = $"{guess}\n" }, ct);
+            }
         }
-        } catch (OperationCanceledException) { Assert.Fail(string.Join("\n", client.Messages) + "\n" + graph.RecentLogs()); }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The game stalled. Messages:\n{string.Join('\n', client.Messages)}\nGraph:\n{graph.RecentLogs()}");
+        }
 
         Assert.Equal(37, guess);
         Assert.Contains("got it in", StreamClient.Output(client.Messages));
@@ -183,7 +188,12 @@ public class StreamingTests(StreamingGraphFixture graph)
     {
         var ct = Within(TimeSpan.FromSeconds(90));
         // About 24 MB of output: far more than the socket buffers between a server and a client that reads nothing.
-        var id = await graph.SubmitAsync(new { language = "python", code = "import sys\nline = 'x' * 1000 + '\\n'\nfor i in range(24000):\n    sys.stdout.write(line)\nsys.stdout.flush()" });
+        var id = await graph.SubmitAsync(new
+        {
+            language = "python",
+            code = "import sys\nline = 'x' * 1000 + '\\n'\nfor i in range(24000):\n    sys.stdout.write(line)\nsys.stdout.flush()",
+            limits = new { maxOutputBytes = StreamingGraphFixture.BigOutputBytes },
+        });
         await using var stalled = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", ct);
         await using var healthy = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", ct);
 
