@@ -18,10 +18,18 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobRequestValidator>();
+        builder.Services.AddSingleton<JobSubmission>();
         builder.Services.AddSingleton<JobCompletionWaiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobCompletionWaiter>());
         builder.Services.AddHostedService<QueueInitializer>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Goxec.Api.Gateway.GatewayJsonContext.Default);
+        });
+        builder.AddGateway();
+        builder.AddWebhooks();
+        builder.Services.AddOpenApi();
         return builder;
     }
 }

@@ -2,24 +2,29 @@ using System.Text.Json.Serialization;
 
 namespace Goxec.Jobs;
 
-/// <summary>The body of <c>POST /api/v1/jobs</c>. Everything is optional here; validation names what is wrong.</summary>
+/// <summary>
+/// The body of <c>POST /api/v1/jobs</c>. Everything is optional here; validation names what is wrong.
+/// <see cref="CallbackUrl"/> receives the finished job as a signed POST (a webhook).
+/// </summary>
 public sealed record SubmitJobRequest(
     string? Language,
     string? Code,
     IReadOnlyList<SourceFile>? Files,
     string? Stdin,
-    IReadOnlyList<string>? Args);
+    IReadOnlyList<string>? Args,
+    string? CallbackUrl = null);
 
 public sealed record SourceFile(string Name, string Content);
 
-/// <summary>A validated job as stored and as handed to a worker.</summary>
+/// <summary>A validated job as stored and as handed to a worker. Workers ignore <see cref="CallbackUrl"/>: the Api delivers it.</summary>
 public sealed record JobSpec(
     string Id,
     string Language,
     IReadOnlyList<SourceFile> Files,
     string Stdin,
     IReadOnlyList<string> Args,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? CallbackUrl = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
