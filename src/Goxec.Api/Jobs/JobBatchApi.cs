@@ -8,7 +8,8 @@ namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Many jobs in one request: each answered on its own (its id, or its own problem), 207-style, so one
-/// bad job does not sink the others. The batch costs one token per job.
+/// bad job does not sink the others (202). When none is queued the answer is one problem naming every
+/// field at fault. The batch costs one token per job.
 /// </summary>
 internal static class JobBatchApi
 {
@@ -23,7 +24,7 @@ internal static class JobBatchApi
         return jobs;
     }
 
-    public static async Task<Results<Accepted<BatchResult>, Ok<BatchResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Accepted<BatchResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         HttpContext context, JobSubmission submission, TokenBucket bucket, CancellationToken ct)
     {
         var (body, malformed) = await JsonBody.ReadAsync(context.Request, GatewayJsonContext.Default.BatchRequest, ct);
@@ -46,8 +47,11 @@ internal static class JobBatchApi
         var answers = new List<BatchItem>(items.Count);
         for (var i = 0; i < items.Count; i++) answers.Add(await SubmitOneAsync(i, items[i], caller, idempotencyKey, submission, ct));
 
-        var result = new BatchResult(answers);
-        return answers.Any(a => a.Id is not null) ? TypedResults.Accepted((string?)null, result) : TypedResults.Ok(result);
+        if (answers.Any(a => a.Id is not null)) return TypedResults.Accepted((string?)null, new BatchResult(answers));
+        // Nothing was queued: the request as a whole failed, so it is answered as one problem naming every field.
+        if (answers.All(a => a.Problem!.Status == StatusCodes.Status429TooManyRequests))
+            return TypedResults.Problem(answers[0].Problem!.Errors.Values.First()[0], statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs");
+        return TypedResults.ValidationProblem(answers.SelectMany(a => a.Problem!.Errors).ToDictionary(e => e.Key, e => e.Value), title: "No job of the batch is valid.");
     }
 
     private static async Task<BatchItem> SubmitOneAsync(int index, JsonElement item, Caller caller, string idempotencyKey, JobSubmission submission, CancellationToken ct)
