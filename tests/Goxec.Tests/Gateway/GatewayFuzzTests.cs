@@ -54,7 +54,7 @@ public class GatewayFuzzTests(GatewayGraphFixture gateway)
         Assert.All(stored, s => Assert.Equal("queued", s.AsString()));
         var queued = (await gateway.Redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Stream, "-", "+"), Ct)).AsArray()
             .Select(e => e.AsArray()[1].AsMap()["id"].AsString()!).ToHashSet();
-        Assert.Subset(accepted.ToHashSet(), queued);
+        Assert.Empty(accepted.Except(queued));
         foreach (var client in clients) client.Dispose();
     }
 

@@ -27,6 +27,7 @@ public sealed class RecoveryGraphFixture : GoxecGraphFixture
 
         return new()
         {
+            ["Gateway__AdminKey"] = AdminKey,
             ["Languages__Path"] = _languages,
             ["Worker__ReclaimIdle"] = "00:00:03",
             ["Worker__ReclaimInterval"] = "00:00:01",
