@@ -38,6 +38,10 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
                 ["Worker__ReclaimIdle"] = "00:00:05",
                 ["Worker__ReclaimInterval"] = "00:00:01",
                 ["Worker__Concurrency"] = "2",
+                // One client submits everything at once: anonymous limits would refuse most of it.
+                ["Gateway__Anonymous__Rate"] = "100000",
+                ["Gateway__Anonymous__Burst"] = "100000",
+                ["Gateway__Anonymous__MaxConcurrentJobs"] = "100000",
             },
         });
         await using var app = builder.Build();

@@ -24,10 +24,18 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOptions<Goxec.Api.Streaming.InteractiveOptions>().BindConfiguration(Goxec.Api.Streaming.InteractiveOptions.Section)
             .Validate(o => o.MaxMessageBytes > 0 && o.MaxInputBytes > 0 && o.InitTimeout > TimeSpan.Zero, "Interactive limits must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<JobRequestValidator>();
+        builder.Services.AddSingleton<JobSubmission>();
         builder.Services.AddSingleton<JobCompletionWaiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobCompletionWaiter>());
         builder.Services.AddHostedService<QueueInitializer>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Goxec.Api.Gateway.GatewayJsonContext.Default);
+        });
+        builder.AddGateway();
+        builder.AddWebhooks();
+        builder.Services.AddOpenApi();
         return builder;
     }
 }

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json;
+using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,36 +10,32 @@ internal static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/v1/jobs");
-        jobs.MapPost("/", SubmitAsync);
+        var jobs = app.MapGroup("/api/v1/jobs").RequireCaller().WithTags("Jobs");
+        jobs.MapPost("/", SubmitAsync).SubmitsJobs().Accepts<SubmitJobRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         jobs.MapGet("/{id}", GetAsync);
+        jobs.MapJobBatchApi();
         return app;
     }
 
-    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem>> SubmitAsync(
-        HttpRequest request, bool? wait, JobRequestValidator validator, JobStore store, JobCompletionWaiter waiter,
-        TimeProvider clock, IOptions<SubmissionOptions> options, CancellationToken ct)
+    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        HttpContext context, bool? wait, JobSubmission submission, JobStore store, JobCompletionWaiter waiter,
+        IOptions<SubmissionOptions> options, CancellationToken ct)
     {
-        SubmitJobRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync(request.Body, GoxecJsonContext.Default.SubmitJobRequest, ct);
-        }
-        catch (JsonException e)
-        {
-            return Problem("body", $"The body is not valid JSON for a job: {e.Message}");
-        }
-        if (body is null) return Problem("body", "The body must be a JSON object describing the job.");
+        var request = context.Request;
+        var (body, malformed) = await JsonBody.ReadAsync(request, GoxecJsonContext.Default.SubmitJobRequest, ct);
+        if (body is null) return malformed!;
 
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 255) return Problem("Idempotency-Key", "The Idempotency-Key header may have at most 255 characters.");
+        if (idempotencyKey.Length > 255) return JsonBody.Invalid("Idempotency-Key", "The Idempotency-Key header may have at most 255 characters.");
 
-        var (spec, errors) = validator.Validate(body, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow());
+        var (spec, errors) = await submission.PrepareAsync(body, ct);
         if (spec is null) return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
 
         // Registered before the job exists, so a finish that races the wait is never missed.
         using var completion = wait == true ? waiter.Watch(spec.Id) : null;
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, idempotencyKey.Length > 0 ? idempotencyKey : null, ct);
+        var (enqueued, refusal) = await submission.EnqueueAsync(spec, Caller.Of(context), idempotencyKey.Length > 0 ? idempotencyKey : null, ct);
+        if (enqueued is null) return refusal!;
         var id = enqueued.Id;
         var location = $"/api/v1/jobs/{id}";
         if (!enqueued.IsNew)
@@ -65,10 +60,10 @@ internal static class JobsApi
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobStore store, CancellationToken ct) =>
         IsWellFormedId(id) && await store.GetAsync(id, ct) is { } job
             ? TypedResults.Ok(job)
-            : TypedResults.Problem($"No job with id '{id}' (unknown, or expired).", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+            : NotFound(id);
 
-    private static bool IsWellFormedId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
+    internal static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem($"No job with id '{id}' (unknown, or expired).", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
 
-    private static ValidationProblem Problem(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
+    internal static bool IsWellFormedId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 }

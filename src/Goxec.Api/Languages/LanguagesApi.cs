@@ -7,7 +7,8 @@ internal static class LanguagesApi
     public static IEndpointRouteBuilder MapLanguagesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/languages", (LanguageCatalog catalog) =>
-            TypedResults.Ok(catalog.All.Select(l => new LanguageInfo(l.Id, l.Name, l.Aliases, l.Compiled, l.Editor, l.Template))));
+            TypedResults.Ok(catalog.All.Select(l => new LanguageInfo(l.Id, l.Name, l.Aliases, l.Compiled, l.Editor, l.Template))))
+            .RequireCaller().WithTags("Languages");
         return app;
     }
 

@@ -12,10 +12,10 @@ internal static class DeadLettersApi
 
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/dead-letters");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{id}/retry", RetryAsync);
-        group.MapDelete("/{id}", DeleteAsync);
+        var group = app.MapGroup("/api/v1/dead-letters").WithTags("Operations");
+        group.MapGet("/", ListAsync).RequireOperatorView(app);
+        group.MapPost("/{id}/retry", RetryAsync).RequireAdmin();
+        group.MapDelete("/{id}", DeleteAsync).RequireAdmin();
         return app;
     }
 

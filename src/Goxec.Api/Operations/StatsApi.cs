@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Goxec.Jobs;
 using Goxec.Redis;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -11,11 +12,11 @@ internal static class StatsApi
 
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/stats", GetAsync);
+        app.MapGet("/api/v1/stats", GetAsync).RequireOperatorView(app).WithTags("Operations");
         return app;
     }
 
-    public static async Task<IResult> GetAsync(IRedisClient redis, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<Stats>> GetAsync(IRedisClient redis, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var buckets = Enumerable.Range(0, ThroughputBuckets).Select(i => now.ToUnixTimeSeconds() / 10 * 10 - i * 10).Reverse().ToArray();

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Goxec.Jobs;
 
-/// <summary>The body of <c>POST /api/v1/jobs</c>. Everything is optional here; validation names what is wrong.</summary>
+/// <summary>
+/// The body of <c>POST /api/v1/jobs</c>. Everything is optional here; validation names what is wrong.
+/// <see cref="CallbackUrl"/> receives the finished job as a signed POST (a webhook).
+/// </summary>
 public sealed record SubmitJobRequest(
     string? Language,
     string? Code,
@@ -11,11 +14,12 @@ public sealed record SubmitJobRequest(
     IReadOnlyList<string>? Args,
     JobLimits? Limits = null,
     JobLimits? CompileLimits = null,
-    string? ExpectedOutput = null);
+    string? ExpectedOutput = null,
+    string? CallbackUrl = null);
 
 public sealed record SourceFile(string Name, string Content);
 
-/// <summary>A validated job as stored and as handed to a worker.</summary>
+/// <summary>A validated job as stored and as handed to a worker. Workers ignore <see cref="CallbackUrl"/>: the Api delivers it.</summary>
 public sealed record JobSpec(
     string Id,
     string Language,
@@ -26,7 +30,8 @@ public sealed record JobSpec(
     StageLimits? Limits = null,
     StageLimits? CompileLimits = null,
     string? ExpectedOutput = null,
-    bool Interactive = false);
+    bool Interactive = false,
+    string? CallbackUrl = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus

@@ -10,6 +10,7 @@ namespace Goxec.Tests.Pipeline;
 public class GoxecGraphFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    public const string AdminKey = "graph-test-admin";
 
     public DistributedApplication App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -26,9 +27,12 @@ public class GoxecGraphFixture : IAsyncLifetime
             Workers = 2,
             ApiReplicas = ApiReplicas,
             BuildWeb = false,
-            Environment = Environment(),
+            // Every graph's operator key, whatever else a fixture sets: the suite acts as the operator.
+            Environment = new Dictionary<string, string>(Environment()) { ["Gateway__AdminKey"] = AdminKey },
         }, cts.Token);
+        // The suite acts as the operator: dead-letter retries need the admin key, and the admin is not rate limited.
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
     protected virtual int ApiReplicas => 1;

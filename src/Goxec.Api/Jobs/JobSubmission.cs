@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Goxec.Api.Gateway;
+using Goxec.Api.Webhooks;
+using Goxec.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Api.Jobs;
+
+/// <summary>
+/// One submission, shared by the single and the batch endpoints (and any streaming one): validate,
+/// check the callback, take a slot under the caller's concurrent-job cap, then store and queue.
+/// </summary>
+internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slots, JobStore store, TimeProvider clock, IOptions<WebhookOptions> webhooks)
+{
+    public async Task<(JobSpec? Spec, Dictionary<string, string[]> Errors)> PrepareAsync(SubmitJobRequest request, CancellationToken ct)
+    {
+        var (spec, errors) = validator.Validate(request, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow());
+        if (request.CallbackUrl is { } url)
+        {
+            var problem = webhooks.Value.WebhookSecret.Length == 0
+                ? "Callbacks are not enabled on this server (the operator has not set Gateway:WebhookSecret)."
+                : await CallbackAddresses.ProblemAsync(url, webhooks.Value.AllowPrivateCallbacks, ct);
+            if (problem is not null) errors["callbackUrl"] = [problem];
+        }
+        return errors.Count > 0 || spec is null ? (null, errors) : (spec with { CallbackUrl = request.CallbackUrl }, errors);
+    }
+
+    /// <summary>The job it stands for (new, or an earlier one with the same idempotency key), or a 429 problem.</summary>
+    public async Task<(Enqueued? Job, ProblemHttpResult? Refusal)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey, CancellationToken ct)
+    {
+        var (reserved, active) = await slots.ReserveAsync(caller, [spec.Id], ct);
+        if (!reserved)
+            return (null, TypedResults.Problem(
+                $"{caller.Name} has {active} unfinished jobs, the most allowed at once ({caller.Limits!.MaxConcurrentJobs}). Submit again when one finishes.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs"));
+        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, idempotencyKey, ct);
+        if (!enqueued.IsNew) await slots.ReleaseAsync(caller, spec.Id, ct);
+        return (enqueued, null);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Goxec.Hosting;
+using Goxec.Redis;
+using Goxec.Tests.Hosting;
+using Goxec.Tests.Infrastructure;
+
+namespace Goxec.Tests.Gateway;
+
+/// <summary>
+/// Redis and THREE Api replicas (no workers: jobs stay queued, and the tests play the worker through
+/// the job store when they need a finish). Loopback is deliberately not a trusted proxy.
+/// </summary>
+public sealed class GatewayGraphFixture : IAsyncLifetime
+{
+    public const string AdminKey = "gateway-test-admin";
+    public const string WebhookSecret = "gateway-test-secret";
+    public const int AnonymousBurst = 6;
+    public const long MaxBacklog = 2_000;
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public DistributedApplication App { get; private set; } = null!;
+    public RedisClient Redis { get; private set; } = null!;
+    public IReadOnlyList<Uri> Replicas { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
+        var builder = DistributedApplicationTestingBuilder.Create();
+        var redis = builder.AddRedis("redis");
+        builder.AddProject<Projects.Goxec_Api>("api")
+            .WithReference(redis).WaitFor(redis)
+            .WithReplicas(3)
+            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
+            .WithEnvironment(new Dictionary<string, string>
+            {
+                ["Gateway__AdminKey"] = AdminKey,
+                ["Gateway__WebhookSecret"] = WebhookSecret,
+                ["Gateway__AllowPrivateCallbacks"] = "true",
+                ["Gateway__WebhookBackoff"] = "00:00:00.200",
+                ["Gateway__WebhookTimeout"] = "00:00:02",
+                ["Gateway__Anonymous__Rate"] = "1",
+                ["Gateway__Anonymous__Burst"] = $"{AnonymousBurst}",
+                ["Gateway__Anonymous__MaxConcurrentJobs"] = "3",
+                ["Gateway__TrustedProxies__0"] = "10.0.0.0/8",
+                ["Gateway__AllowedOrigins__0"] = "https://ide.example.com",
+                ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
+                ["Gateway__BacklogCacheTime"] = "00:00:00.200",
+                ["Submission__MaxRequestBytes"] = "1048576",
+            });
+        App = builder.Build();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.StartAsync(cts.Token);
+        Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
+        Redis = new RedisClient(App.ConnectionString("redis"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Redis is not null) await Redis.DisposeAsync();
+        if (App is not null) await App.DisposeAsync();
+    }
+
+    /// <summary>A client of one replica, sending <paramref name="key"/> when given.</summary>
+    public HttpClient Client(int replica = 0, string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = Replicas[replica], Timeout = Timeout };
+        if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    /// <summary>Creates an API key with the admin key and returns the secret.</summary>
+    public async Task<string> CreateKeyAsync(string name, double rate, int burst, int maxConcurrentJobs = 100)
+    {
+        using var admin = Client(key: AdminKey);
+        using var response = await admin.PostAsJsonAsync("/api/v1/keys", new { name, rate, burst, maxConcurrentJobs }, Ct).WaitAsync(Timeout, Ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct).WaitAsync(Timeout, Ct);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body.ToString());
+        return body.GetProperty("key").GetString()!;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayGraphFixture>
+{
+    public const string Name = "gateway";
+}
