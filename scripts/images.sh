@@ -13,7 +13,7 @@
 set -euo pipefail
 
 # The languages CI builds and tests; `--all` builds every folder.
-CORE_LANGUAGES=(python javascript c cpp)
+CORE_LANGUAGES=(python javascript typescript c cpp java go rust bash)
 
 SUITE=bookworm
 ROOTFS_IMAGE=goxec/rootfs:$SUITE
