@@ -6,7 +6,8 @@
 # For each id: builds goxec/runtime-<id> with scripts/images.sh, then runs
 # runtimes/<id>/tests/sum.* (stdin "40 2", must print 42) and
 # runtimes/<id>/tests/fail.* (must fail at the stage tests/expect.yaml names:
-# compile_error or runtime_error) in a container with the worker's flags
+# compile_error or runtime_error) and the runtime.yaml template (must print
+# "Hello, world!"), each in a container with the worker's flags
 # (src/Goxec.Worker/Sandbox/ContainerSpecFactory.cs, SandboxOptions.cs):
 # read-only root, tmpfs /box (exec) and /tmp (noexec), no network, uid 1000,
 # no capabilities, 256 MB with no swap, 64 pids, 1 CPU, the engine's env and
@@ -19,7 +20,8 @@
 # wrapper's arguments.
 #
 # Prints one line per language and appends it to .goxec/logs/verify.tsv:
-#   id  result  image-size-MB  build  sum  fail  compile-s  run-s
+#   id  result  image-size-MB  build  sum  fail  hello  compile-s  run-s
+# (compile-s and run-s: the sum program's stages)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,6 +49,14 @@ yaml_list() {
             }
             exit
         }' "$1"
+}
+
+# yaml_template FILE: the `template: |` block, its indentation removed.
+yaml_template() {
+    awk '/^template:/ { on = 1; next }
+         on && /^[^ \t]/ { exit }
+         on { if (ind == "" && $0 ~ /[^ ]/) { match($0, /^ +/); ind = RLENGTH }
+              print substr($0, ind + 1) }' "$1"
 }
 
 yaml_scalar() { awk -v key="$2" '$0 ~ "^" key ":" { sub("^" key ":[ \t]*", ""); print; exit }' "$1"; }
@@ -98,7 +108,7 @@ run_program() {
 stage_field() { awk -v s="$2" -v n="$3" '$1 == "@@goxec" && $2 == s { print $(2 + n) }' "$1"; }
 
 verify() {
-    local id=$1 dir=$RUNTIMES/$1 file expect build=cached sum=no fail=no
+    local id=$1 dir=$RUNTIMES/$1 file expect build=cached sum=no fail=no hello=no
     [[ -f $dir/runtime.yaml ]] || die "no runtimes/$id/runtime.yaml"
     file=$(yaml_scalar "$dir/runtime.yaml" file)
     expect=$(awk '/^fail:/ { print $2 }' "$dir/tests/expect.yaml")
@@ -111,7 +121,7 @@ verify() {
         local start=$SECONDS line
         line=$(bash "$ROOT/scripts/images.sh" "$id" 2>&1 | tee -a "$LOGS/verify-build.log" | grep -E "^$id " | tail -n 1) || true
         if [[ $line == *FAILED* || -z $line ]]; then
-            printf '%s\tBUILD-FAILED\t-\t-\tno\tno\t-\t-\n' "$id" | tee -a "$LOGS/verify.tsv"
+            printf '%s\tBUILD-FAILED\t-\t-\tno\tno\tno\t-\t-\n' "$id" | tee -a "$LOGS/verify.tsv"
             return 1
         fi
         [[ $line == *cached* ]] || build="$((SECONDS - start))s"
@@ -135,17 +145,22 @@ verify() {
         *) die "runtimes/$id/tests/expect.yaml: unknown fail: $expect" ;;
     esac
 
+    yaml_template "$dir/runtime.yaml" >"$out-hello.src"
+    run_program "$id" "$file" "$out-hello.src" '' "$out-hello.out" "$out-hello.err"
+    grep -q 'Hello, world!' "$out-hello.out" "$out-hello.err" && [[ $(stage_field "$out-hello.err" run 1) == 0 ]] && hello=ok
+
     local result=PASS compile_s run_s
-    [[ $sum == ok && $fail == ok ]] || result=FAIL
+    [[ $sum == ok && $fail == ok && $hello == ok ]] || result=FAIL
     compile_s=$(stage_field "$out-sum.err" compile 2); run_s=$(stage_field "$out-sum.err" run 2)
     compile_s=${compile_s:+$(awk -v m="$compile_s" 'BEGIN { printf "%.2f", m / 1000 }')}
     run_s=${run_s:+$(awk -v m="$run_s" 'BEGIN { printf "%.2f", m / 1000 }')}
-    printf '%s\t%s\t%s\t%s\t%s\t%s(%s)\t%s\t%s\n' "$id" "$result" "$size" "$build" "$sum" "$fail" \
-        "${compile_rc:+compile=$compile_rc}${run_rc:+ run=$run_rc}" "${compile_s:--}" "${run_s:--}" |
+    printf '%s\t%s\t%s\t%s\t%s\t%s(%s)\t%s\t%s\t%s\n' "$id" "$result" "$size" "$build" "$sum" "$fail" \
+        "${compile_rc:+compile=$compile_rc}${run_rc:+ run=$run_rc}" "$hello" "${compile_s:--}" "${run_s:--}" |
         tee -a "$LOGS/verify.tsv"
     if [[ $result == FAIL ]]; then
         { echo "--- sum stdout:"; head -c 2000 "$out-sum.out"; echo "--- sum stderr:"; head -c 3000 "$out-sum.err"
-          echo "--- fail stderr:"; head -c 2000 "$out-fail.err"; } | sed 's/^/  | /' >&2
+          echo "--- fail stderr:"; head -c 2000 "$out-fail.err"
+          echo "--- hello stdout:"; head -c 500 "$out-hello.out"; echo "--- hello stderr:"; head -c 2000 "$out-hello.err"; } | sed 's/^/  | /' >&2
         return 1
     fi
 }
