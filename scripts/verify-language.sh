@@ -108,7 +108,7 @@ run_program() {
 stage_field() { awk -v s="$2" -v n="$3" '$1 == "@@goxec" && $2 == s { print $(2 + n) }' "$1"; }
 
 verify() {
-    local id=$1 dir=$RUNTIMES/$1 file expect build=cached sum=no fail=no hello=no
+    local id=$1 dir=$RUNTIMES/$1 file expect build=not-built sum=no fail=no hello=no
     [[ -f $dir/runtime.yaml ]] || die "no runtimes/$id/runtime.yaml"
     file=$(yaml_scalar "$dir/runtime.yaml" file)
     expect=$(awk '/^fail:/ { print $2 }' "$dir/tests/expect.yaml")
@@ -124,7 +124,7 @@ verify() {
             printf '%s\tBUILD-FAILED\t-\t-\tno\tno\tno\t-\t-\n' "$id" | tee -a "$LOGS/verify.tsv"
             return 1
         fi
-        [[ $line == *cached* ]] || build="$((SECONDS - start))s"
+        build=cached; [[ $line == *cached* ]] || build="$((SECONDS - start))s"
     fi
     local size
     size=$(docker image inspect --format '{{.Size}}' "goxec/runtime-$id:latest" 2>/dev/null) ||
