@@ -1,0 +1,5 @@
+procedure Main is
+   N : Integer := "not a number";
+begin
+   null;
+end Main;

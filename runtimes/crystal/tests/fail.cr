@@ -1,0 +1,1 @@
+n : Int32 = "not a number"

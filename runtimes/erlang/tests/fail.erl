@@ -1,0 +1,5 @@
+-module(main).
+-export([main/1]).
+
+main(_Args) ->
+    halt(3).

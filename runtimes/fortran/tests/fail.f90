@@ -1,0 +1,4 @@
+program main
+    integer :: n
+    n = 'not a number'
+end program main

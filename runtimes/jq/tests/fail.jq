@@ -1,0 +1,1 @@
+"failed\n" | halt_error(3)

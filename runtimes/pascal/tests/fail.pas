@@ -1,0 +1,6 @@
+program Main;
+var
+  n: Integer;
+begin
+  n := 'not a number';
+end.
