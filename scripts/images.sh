@@ -12,8 +12,8 @@
 # Environment: GOXEC_DEBIAN_MIRROR overrides the mirror read from apt's config.
 set -euo pipefail
 
-# The languages CI builds and tests; `--all` builds every folder.
-CORE_LANGUAGES=(python javascript typescript c cpp java go rust bash)
+# The languages CI builds and tests (runtimes/CORE, shared with the test suite); `--all` builds every folder.
+read -r -a CORE_LANGUAGES < <(grep -v '^#' "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runtimes/CORE")
 
 SUITE=bookworm
 ROOTFS_IMAGE=goxec/rootfs:$SUITE

@@ -1,4 +1,7 @@
+using Goxec.Jobs;
 using Goxec.Languages;
+using Goxec.Redis;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -6,11 +9,18 @@ internal static class LanguagesApi
 {
     public static IEndpointRouteBuilder MapLanguagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/languages", (LanguageCatalog catalog) =>
-            TypedResults.Ok(catalog.All.Select(l => new LanguageInfo(l.Id, l.Name, l.Aliases, l.Compiled, l.Editor, l.Template))))
-            .RequireCaller().WithTags("Languages");
+        app.MapGet("/api/v1/languages", ListAsync).RequireCaller().WithTags("Languages");
         return app;
     }
 
-    internal sealed record LanguageInfo(string Id, string Name, IReadOnlyList<string> Aliases, bool Compiled, string EditorLanguage, string Template);
+    /// <summary>Every language, with the version its image reports (null until a worker with that image has started).</summary>
+    public static async Task<Ok<IEnumerable<LanguageInfo>>> ListAsync(LanguageCatalog catalog, IRedisClient redis, CancellationToken ct)
+    {
+        var versions = (await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.LanguageVersions), ct)).AsMap();
+        return TypedResults.Ok(catalog.All.Select(l => new LanguageInfo(l.Id, l.Name,
+            versions.TryGetValue(l.Id, out var v) ? v.AsString() : null, l.Aliases, l.Compiled, l.Editor, l.Template)));
+    }
+
+    internal sealed record LanguageInfo(string Id, string Name, string? Version, IReadOnlyList<string> Aliases, bool Compiled,
+        string EditorLanguage, string Template);
 }

@@ -13,6 +13,8 @@ public static class JobKeys
 
     /// <summary>Hash of worker name → heartbeat JSON (<see cref="WorkerHeartbeat"/>).</summary>
     public const string Workers = "goxec:workers";
+    /// <summary>Hash of language id → version, as the workers' images state it.</summary>
+    public const string LanguageVersions = "goxec:languages:versions";
     /// <summary>Hash of verdict → count of finished jobs.</summary>
     public const string VerdictCounts = "goxec:stats:verdicts";
 

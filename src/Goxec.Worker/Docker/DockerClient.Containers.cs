@@ -16,6 +16,15 @@ public sealed partial class DockerClient
         return true;
     }
 
+    public async Task<IReadOnlyDictionary<string, string>?> GetImageLabelsAsync(string image, CancellationToken cancellationToken = default)
+    {
+        ValidateImageReference(image);
+        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ImageInspectResponse, cancellationToken);
+        return inspect.Config?.Labels ?? new Dictionary<string, string>();
+    }
+
     public async Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default)
     {
         var query = name is null ? "" : $"?name={Escape(name)}";

@@ -15,6 +15,7 @@ namespace Goxec.Docker;
 [JsonSerializable(typeof(ContainerInspectResponse))]
 [JsonSerializable(typeof(List<ContainerListItem>))]
 [JsonSerializable(typeof(ExecInspectResponse))]
+[JsonSerializable(typeof(ImageInspectResponse))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;
 
@@ -39,6 +40,8 @@ internal sealed record ContainerStateResponse(
     [property: JsonPropertyName("Pid")] int Pid,
     [property: JsonPropertyName("StartedAt")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("FinishedAt")] DateTimeOffset? FinishedAt);
+
+internal sealed record ImageInspectResponse([property: JsonPropertyName("Config")] ContainerConfigResponse? Config);
 
 internal sealed record ContainerConfigResponse(
     [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels);

@@ -11,6 +11,9 @@ public interface IDockerClient : IDisposable
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default);
 
+    /// <summary>The image's labels, or null when the image is not there.</summary>
+    Task<IReadOnlyDictionary<string, string>?> GetImageLabelsAsync(string image, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a container and returns its id. A name clash throws <see cref="DockerConflictException"/>.</summary>
     Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default);
 

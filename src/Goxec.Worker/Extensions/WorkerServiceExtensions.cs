@@ -29,6 +29,7 @@ internal static class WorkerServiceExtensions
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<WorkerRegistry>();
         builder.Services.AddHostedService<ContainerReaper>();
+        builder.Services.AddHostedService<LanguageVersionPublisher>();
         // The consumer drains in-flight jobs on SIGTERM; give it the time it asks for.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
         return builder;
