@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Api.Streaming;
 using Goxec.Jobs;
@@ -20,12 +21,13 @@ internal static class InteractiveRunApi
 {
     public static IEndpointRouteBuilder MapInteractiveRunApi(this IEndpointRouteBuilder app)
     {
-        app.Map("/api/v1/run", RunAsync);
+        // Like POST /api/v1/jobs: the caller is identified and rate limited, and a full queue refuses new jobs.
+        app.Map("/api/v1/run", RunAsync).RequireCaller().SubmitsJobs();
         return app;
     }
 
-    public static async Task RunAsync(HttpContext context, JobRequestValidator validator, JobStore store, JobEventReader reader,
-        IRedisClient redis, TimeProvider clock, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
+    public static async Task RunAsync(HttpContext context, JobSubmission submission, JobEventReader reader,
+        IRedisClient redis, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
         IOptions<JobStoreOptions> storeOptions, CancellationToken ct)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -56,13 +58,20 @@ internal static class InteractiveRunApi
             return;
         }
 
-        var (spec, errors) = validator.Validate(init.ToRequest(), Guid.CreateVersion7().ToString("N"), clock.GetUtcNow());
-        if (spec is null)
+        var (prepared, errors) = await submission.PrepareAsync(init.ToRequest(), ct);
+        if (prepared is null)
         {
             await RejectAsync(socket, "The job is not valid.", errors, streaming.Value);
             return;
         }
-        await store.EnqueueAsync(spec with { Interactive = true }, Activity.Current?.Id, null, ct);
+        var spec = prepared with { Interactive = true };
+        var (_, refusal) = await submission.EnqueueAsync(spec, Caller.Of(context), null, ct);
+        if (refusal is not null)
+        {
+            // The caller's concurrent-job cap: the same refusal POST /api/v1/jobs gives, as a close code.
+            await RejectAsync(socket, refusal.ProblemDetails.Detail ?? "Too many jobs at once.", null, streaming.Value, CloseCodes.RateLimited);
+            return;
+        }
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var input = ForwardInputAsync(socket, spec.Id, redis, limits, storeOptions.Value.Retention, streaming.Value, done.Token);
@@ -119,11 +128,12 @@ internal static class InteractiveRunApi
             ?? throw new InvalidDataException("A message must be a JSON object.");
     }
 
-    private static async Task RejectAsync(WebSocket socket, string message, Dictionary<string, string[]>? errors, StreamingOptions options)
+    private static async Task RejectAsync(WebSocket socket, string message, Dictionary<string, string[]>? errors, StreamingOptions options,
+        int closeCode = CloseCodes.BadInit)
     {
         var data = JsonSerializer.Serialize(new RejectData(message, errors), InteractiveJsonContext.Default.RejectData);
         try { await socket.SendAsync(StreamMessage.Json("error", null, data).ToUtf8(), WebSocketMessageType.Text, true, CancellationToken.None); }
         catch (WebSocketException) { }
-        await SubscriberPump.CloseAsync(socket, CloseCodes.BadInit, "bad init", options);
+        await SubscriberPump.CloseAsync(socket, closeCode, closeCode == CloseCodes.BadInit ? "bad init" : "rate limited", options);
     }
 }

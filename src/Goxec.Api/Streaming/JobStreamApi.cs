@@ -13,7 +13,7 @@ internal static class JobStreamApi
 {
     public static IEndpointRouteBuilder MapJobStreamApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/jobs/{id}/stream", StreamAsync);
+        app.MapGet("/api/v1/jobs/{id}/stream", StreamAsync).RequireCaller().WithTags("Jobs");
         return app;
     }
 
