@@ -181,24 +181,8 @@ definition_hash() {
     } | sha256sum | cut -c1-12
 }
 
-# yaml_list FILE KEY: the items of a one-line flow list `KEY: [a, b, "c"]`.
-yaml_list() {
-    awk -v key="$2" '
-        $0 ~ "^" key ":" {
-            sub("^" key ":[ \t]*", "")
-            if ($0 !~ /^\[.*\][ \t]*$/) exit 1
-            sub(/^\[/, ""); sub(/\][ \t]*$/, "")
-            n = split($0, items, ",")
-            for (i = 1; i <= n; i++) {
-                item = items[i]
-                gsub(/^[ \t]+|[ \t]+$/, "", item)
-                if (item ~ /^".*"$/ || item ~ /^\x27.*\x27$/) item = substr(item, 2, length(item) - 2)
-                if (item != "") print item
-            }
-            found = 1; exit
-        }
-        END { if (!found) exit 1 }' "$1"
-}
+# shellcheck source=lib/yaml.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/yaml.sh"
 
 build_language() {
     local id=$1 dir=$RUNTIMES/$1 hash image log
