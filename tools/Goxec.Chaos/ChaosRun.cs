@@ -171,13 +171,25 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
             {
                 case "completed":
                     completed++;
-                    // One run prints its token once; anything else shows a second run.
+                    // One run prints its token once; anything else shows a second run (the replayed stream is checked below).
                     var stdout = System.Text.Json.JsonSerializer.Deserialize(fields["result"].AsString()!, GoxecJsonContext.Default.JobResult)?.Run?.Stdout;
                     if (stdout != Token(_accepted[ids[i]]) + "\n") duplicates++;
                     break;
                 case "dead_lettered": dead++; break;
                 default: lost++; break;
             }
+        }
+
+        // The output stream a subscriber would replay must show one run too.
+        var streams = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("XRANGE", JobEvents.Key(id), "-", "+"))], ct);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var replayed = string.Concat(streams[i].AsArray()
+                .Select(e => e.AsArray()[1].AsMap())
+                .Where(f => f["type"].AsString() == JobEvents.Stdout)
+                .Select(f => f["data"].AsString()));
+            var status = jobs[i].AsMap().TryGetValue("status", out var st) ? st.AsString() : null;
+            if (status == "completed" && replayed != Token(_accepted[ids[i]]) + "\n") duplicates++;
         }
 
         var announcements = (await redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), ct)).AsArray()

@@ -19,7 +19,9 @@ internal static class HealthChecks
             using var response = await s_http.GetAsync(url, ct);
             return new(response.StatusCode == System.Net.HttpStatusCode.OK, $"{(int)response.StatusCode} {url.AbsolutePath}");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        // A refused or failed connection is simply "not healthy", even while stopping (the process may
+        // be gone already); only a cancellation of our own is allowed to end the probe with an exception.
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             return new(false, $"{url.AbsolutePath}: {e.Message}");
         }
@@ -41,7 +43,7 @@ internal static class HealthChecks
             var reply = Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
             return new(reply == "+PONG", "PING: " + reply);
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is SocketException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return new(false, "PING: " + e.Message);
         }
