@@ -11,13 +11,16 @@ namespace Goxec.Worker.Sandbox;
 /// Publishes one attempt's events to the job's events stream. Output chunks are queued and a single
 /// pump writes them: while one write is in flight the next chunks accumulate and go out merged
 /// (up to 16 KB), so a chatty program costs few writes and an idle one adds no delay.
+/// Entries get explicit ids <c>{attempt}-{n}</c>, which makes a retry after a lost connection
+/// idempotent: an entry that did get stored is refused the second time ("ID … equal or smaller").
 /// </summary>
 public sealed class JobEventWriter : IJobEvents, IAsyncDisposable
 {
     private const int MaxChunkChars = 16 * 1024;
     private readonly IRedisClient _redis;
     private readonly string _key;
-    private readonly string _id;
+    private readonly int _attempt;
+    private long _next = 1; // 0 is the attempt's "running" status
     private readonly Channel<(string Type, string Data)> _queue = Channel.CreateUnbounded<(string, string)>(new() { SingleReader = true });
     private readonly Decoder _stdout = new UTF8Encoding(false).GetDecoder();
     private readonly Decoder _stderr = new UTF8Encoding(false).GetDecoder();
@@ -27,7 +30,7 @@ public sealed class JobEventWriter : IJobEvents, IAsyncDisposable
     {
         _redis = redis;
         _key = JobEvents.Key(jobId);
-        _id = $"{attempt}-*";
+        _attempt = attempt;
         _pump = PumpAsync();
     }
 
@@ -39,7 +42,7 @@ public sealed class JobEventWriter : IJobEvents, IAsyncDisposable
         await redis.ExecuteBatchAsync(
         [
             new RedisCommand("XTRIM", key, "MINID", $"{attempt}-0"),
-            new RedisCommand("XADD", key, $"{attempt}-*", "type", JobEvents.Status, "data", status),
+            new RedisCommand("XADD", key, $"{attempt}-0", "type", JobEvents.Status, "data", status),
             new RedisCommand("EXPIRE", key, (long)ttl.TotalSeconds),
         ], ct);
         return new JobEventWriter(redis, jobId, attempt);
@@ -75,18 +78,28 @@ public sealed class JobEventWriter : IJobEvents, IAsyncDisposable
                 pending = item;
             }
             if (pending is { } last) batch.Add(Add(last));
+            await WriteAsync(batch);
+        }
+    }
+
+    /// <summary>Retries through a Redis restart for a while; after that the stored result still has the whole output.</summary>
+    private async Task WriteAsync(List<RedisCommand> batch)
+    {
+        for (var delay = TimeSpan.FromMilliseconds(100); delay <= TimeSpan.FromSeconds(3); delay *= 2)
+        {
             try
             {
                 await _redis.ExecuteBatchAsync(batch);
+                return;
             }
             catch (Exception e) when (e is RedisConnectionException or TimeoutException)
             {
-                // Live output is best effort; the stored result still carries the whole output.
+                await Task.Delay(delay);
             }
         }
     }
 
-    private RedisCommand Add((string Type, string Data) e) => new("XADD", _key, _id, "type", e.Type, "data", e.Data);
+    private RedisCommand Add((string Type, string Data) e) => new("XADD", _key, $"{_attempt}-{_next++}", "type", e.Type, "data", e.Data);
 
     /// <summary>Writes everything queued so far.</summary>
     public async ValueTask DisposeAsync()
