@@ -148,7 +148,9 @@ public class Judge0ContractTests(CompatGraphFixture graph)
         Assert.Equal("Python (3.8.1)", ids[71]);
         Assert.Equal("C (GCC 9.2.0)", ids[50]);
         Assert.Equal("JavaScript (Node.js 12.14.0)", ids[63]);
+        Assert.Equal("Python (3.11.2)", ids[92]);
         Assert.DoesNotContain(70, ids.Keys); // Python 2: not run here
+        Assert.DoesNotContain(47, ids.Keys); // FreeBASIC: Goxec's BASIC is another dialect
 
         var (_, python) = await graph.GetAsync("/judge0/languages/71");
         Assert.Equal("main.py", python.GetProperty("source_file").GetString());

@@ -1,9 +1,10 @@
 namespace Goxec.Api.Compat.Judge0;
 
 /// <summary>
-/// Judge0 CE's published language ids (v1.13) for the languages Goxec also runs, with Judge0's names so
+/// Judge0 CE's published language ids (v1.13: the 2020 set and the newer 9x/10x ids) for the languages Goxec also runs, with Judge0's names so
 /// clients that show them keep working. Several ids may map to one Goxec language (C: GCC 7/8/9 and Clang);
-/// the first id listed for a language is the one a submission reports back.
+/// the first id listed for a language is the one a submission reports back. 47 (FreeBASIC) is left out: Goxec's
+/// BASIC is Yabasic, a different dialect, and a program written for one fails on the other.
 /// </summary>
 internal static class Judge0Languages
 {
@@ -11,7 +12,6 @@ internal static class Judge0Languages
     [
         new(45, "Assembly (NASM 2.14.02)", "assembly"),
         new(46, "Bash (5.0.0)", "bash"),
-        new(47, "Basic (FBC 1.07.1)", "basic"),
         new(50, "C (GCC 9.2.0)", "c"),
         new(48, "C (GCC 7.4.0)", "c"),
         new(49, "C (GCC 8.3.0)", "c"),
@@ -49,6 +49,14 @@ internal static class Judge0Languages
         new(81, "Scala (2.13.2)", "scala"),
         new(82, "SQL (SQLite 3.27.2)", "sqlite"),
         new(74, "TypeScript (3.7.4)", "typescript"),
+        // The newer ids Judge0 CE 1.13 added next to the 2020 set.
+        new(91, "Java (JDK 17.0.6)", "java"),
+        new(92, "Python (3.11.2)", "python"),
+        new(93, "JavaScript (Node.js 18.15.0)", "javascript"),
+        new(95, "Go (1.18.5)", "go"),
+        new(103, "C (GCC 14.1.0)", "c"),
+        new(104, "C (Clang 18.1.8)", "c"),
+        new(105, "C++ (GCC 14.1.0)", "cpp"),
     ];
 
     public static Judge0Language? Find(int id) => All.FirstOrDefault(l => l.Id == id);
