@@ -45,8 +45,9 @@ internal static class Judge0Api
         var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait == true, ct);
         if (submitted.Refusal is not null) return submitted.Refusal;
         if (submitted.Id is null) return Unprocessable(Judge0Request.Rename(submitted.Errors));
-        if (wait != true) return Results.Json(new JsonObject { ["token"] = Judge0Submission.Token(submitted.Id) }, statusCode: StatusCodes.Status201Created);
-        var shown = Judge0Submission.Render(submitted.Job!, await store.GetSpecAsync(submitted.Id, ct), fields, base64);
+        // A job already gone again (retention) leaves only its token to give.
+        if (submitted.Job is null) return Results.Json(new JsonObject { ["token"] = Judge0Submission.Token(submitted.Id) }, statusCode: StatusCodes.Status201Created);
+        var shown = Judge0Submission.Render(submitted.Job, await store.GetSpecAsync(submitted.Id, ct), fields, base64);
         return shown is null ? Utf8Problem() : Results.Json(shown, statusCode: StatusCodes.Status201Created);
     }
 
