@@ -18,6 +18,7 @@ app.MapLimitsApi();
 app.MapKeysApi();
 app.MapDeadLettersApi();
 app.MapStatsApi();
+app.MapCompatApis();
 app.MapApiDocs();
 app.MapWebUi();
 

@@ -33,6 +33,7 @@ internal static class ApplicationServiceExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, GoxecJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, Goxec.Api.Gateway.GatewayJsonContext.Default);
         });
+        builder.Services.AddCompatApis();
         builder.AddGateway();
         builder.AddWebhooks();
         builder.Services.AddOpenApi();
