@@ -107,8 +107,11 @@ public static class PrometheusText
     };
 }
 
-/// <summary>Captures the text of the metrics a collection hands it; pull only, so nothing exports on a timer.</summary>
-[ExportModes(ExportModes.Pull)]
+/// <summary>
+/// Captures the text of the metrics a collection hands it. Declared push (the default): the SDK only
+/// lets its own exporters pull, and a plain <see cref="BaseExportingMetricReader"/> has no timer, so
+/// it exports only when <see cref="PrometheusScrapeReader.Scrape"/> collects.
+/// </summary>
 public sealed class PrometheusTextExporter : BaseExporter<Metric>
 {
     public string Text { get; private set; } = "";
