@@ -20,7 +20,8 @@ public sealed partial class PrometheusParser
     {
         var parser = new PrometheusParser();
         if (text.Length > 0 && !text.EndsWith('\n')) parser.Errors.Add("The text does not end with a newline.");
-        foreach (var (line, number) in text.TrimEnd('\n').Split('\n').Select((l, i) => (l, i + 1)))
+        var lines = text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
+        foreach (var (line, number) in lines.Select((l, i) => (l, i + 1)))
             parser.Line(line, number);
         parser.CheckHistograms();
         return parser;
