@@ -34,8 +34,11 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
             if (otlp) logging.AddOtlpExporter();
         });
-        // Every log line carries the trace it belongs to.
+        // Every log line carries the trace it belongs to. The trace id travels as a scope, so the JSON
+        // console format (Logging__Console__FormatterName=json) always writes scopes: one object per
+        // line with TraceId, SpanId and, for a worker's job, JobId.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
 
         var spanDirectory = builder.Configuration["Telemetry:SpanDirectory"];
         builder.Services.AddSingleton(_ =>
