@@ -63,6 +63,7 @@ internal static class InteractiveRunApi
             return;
         }
         await store.EnqueueAsync(spec with { Interactive = true }, Activity.Current?.Id, null, ct);
+        GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var input = ForwardInputAsync(socket, spec.Id, redis, limits, storeOptions.Value.Retention, streaming.Value, done.Token);
