@@ -1,4 +1,6 @@
+using Goxec.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -20,9 +22,14 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health</c>: ready, every dependency answers. <c>/alive</c>: the process is up.</summary>
+    /// <summary>
+    /// <c>/health</c>: ready, every dependency answers. <c>/alive</c>: the process is up.
+    /// <c>/metrics</c>: every Goxec instrument in the Prometheus text format.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseRequestSpans();
+        app.MapGet("/metrics", (PrometheusScrapeReader reader) => Results.Text(reader.Scrape(), PrometheusText.ContentType)).ExcludeFromDescription();
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         return app;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Goxec.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -13,6 +14,8 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// OpenTelemetry wired by hand (the hosting package is not reachable here): traces, metrics and
 /// logs from every "Goxec.*" source, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// Metrics are also scraped at <c>/metrics</c>; with <c>Telemetry:SpanDirectory</c> set, finished spans
+/// are written there as JSON lines too (for tests).
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -31,18 +34,30 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
             if (otlp) logging.AddOtlpExporter();
         });
-        // Every log line carries the trace it belongs to.
+        // Every log line carries the trace it belongs to. The trace id travels as a scope, so the JSON
+        // console format (Logging__Console__FormatterName=json) always writes scopes: one object per
+        // line with TraceId, SpanId and, for a worker's job, JobId.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
 
+        var spanDirectory = builder.Configuration["Telemetry:SpanDirectory"];
         builder.Services.AddSingleton(_ =>
         {
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(SourcePrefix + "*");
+            // "Microsoft.AspNetCore" is the request span ASP.NET Core starts itself, parented from the
+            // incoming traceparent header; RequestSpans names and tags it.
+            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
+                .AddSource(SourcePrefix + "*", "Microsoft.AspNetCore");
             if (otlp) tracing.AddOtlpExporter();
+            if (!string.IsNullOrWhiteSpace(spanDirectory))
+                tracing.AddProcessor(new SimpleActivityExportProcessor(new JsonLinesSpanExporter(
+                    Path.Combine(spanDirectory, $"{serviceName}-{Environment.ProcessId}.jsonl"), serviceName)));
             return tracing.Build();
         });
-        builder.Services.AddSingleton(_ =>
+        builder.Services.AddSingleton<PrometheusScrapeReader>();
+        builder.Services.AddSingleton(services =>
         {
-            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(SourcePrefix + "*");
+            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(SourcePrefix + "*")
+                .AddReader(services.GetRequiredService<PrometheusScrapeReader>());
             if (otlp) metrics.AddOtlpExporter();
             return metrics.Build();
         });

@@ -25,6 +25,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             decision.WriteHeaders(context.Response);
             if (!decision.Allowed)
             {
+                GoxecMetrics.RateLimitRejections.Add(1);
                 await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"The rate limit of {caller.Name} is {limits.Rate:0.###} requests per second with bursts of {limits.Burst}; " +
                     $"retry after {context.Response.Headers.RetryAfter} s.");

@@ -34,8 +34,16 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slot
             return (null, TypedResults.Problem(
                 $"{caller.Name} has {active} unfinished jobs, the most allowed at once ({caller.Limits!.MaxConcurrentJobs}). Submit again when one finishes.",
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs"));
+        // The producer span's context travels in the entry: the worker's spans are its children.
+        using var publish = GoxecDiagnostics.Api.StartActivity($"send {JobKeys.Stream}", ActivityKind.Producer);
+        publish?.SetTag("messaging.system", "redis");
+        publish?.SetTag("messaging.destination.name", JobKeys.Stream);
+        publish?.SetTag("messaging.operation.type", "send");
+        publish?.SetTag("goxec.job.id", spec.Id);
+        publish?.SetTag("goxec.language", spec.Language);
         var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, idempotencyKey, ct);
         if (!enqueued.IsNew) await slots.ReleaseAsync(caller, spec.Id, ct);
+        else GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
         return (enqueued, null);
     }
 }

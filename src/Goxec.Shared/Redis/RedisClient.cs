@@ -9,6 +9,9 @@ namespace Goxec.Redis;
 /// </summary>
 public sealed partial class RedisClient : IRedisClient
 {
+    /// <summary>Client spans, one per command (or pipeline), when someone listens.</summary>
+    public static readonly ActivitySource Source = new("Goxec.Redis");
+
     private readonly RedisOptions _options;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposed = new();
@@ -54,6 +57,25 @@ public sealed partial class RedisClient : IRedisClient
         commands.Count == 0 ? [] : await SendAsync(commands, cancellationToken);
 
     private async Task<RespValue[]> SendAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken)
+    {
+        // A client span only inside a trace: the polling loops would otherwise start a root trace per command.
+        using var span = Activity.Current is null ? null : Source.StartActivity(commands.Count == 1 ? commands[0].Name : "PIPELINE", ActivityKind.Client);
+        span?.SetTag("db.system.name", "redis");
+        span?.SetTag("db.operation.name", commands.Count == 1 ? commands[0].Name : "PIPELINE");
+        span?.SetTag("server.address", _options.Host);
+        span?.SetTag("server.port", _options.Port);
+        try
+        {
+            return await SendUntracedAsync(commands, cancellationToken);
+        }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<RespValue[]> SendUntracedAsync(IReadOnlyList<RedisCommand> commands, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var timeout = _options.CommandTimeout;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -11,6 +12,9 @@ namespace Goxec.Docker;
 /// </summary>
 public sealed partial class DockerClient : IDockerClient
 {
+    /// <summary>Client spans, one per Engine API call, when someone listens.</summary>
+    public static readonly ActivitySource Source = new("Goxec.Docker");
+
     private readonly DockerClientOptions _options;
     private readonly string _socketPath;
     private readonly HttpClient _http;
@@ -87,7 +91,29 @@ public sealed partial class DockerClient : IDockerClient
         // Not disposed: that would dispose the content, and PutArchive's stream belongs to its caller.
         // Our other contents are plain byte arrays, so nothing leaks.
         var request = new HttpRequestMessage(method, $"v{version.ApiVersion}/{pathAndQuery}") { Content = content };
-        return await _http.SendAsync(request, ct);
+        using var span = Activity.Current is null ? null : Source.StartActivity($"docker {method} {Route(pathAndQuery)}", ActivityKind.Client);
+        span?.SetTag("http.request.method", method.Method);
+        span?.SetTag("url.path", pathAndQuery.Split('?')[0]);
+        try
+        {
+            var response = await _http.SendAsync(request, ct);
+            span?.SetTag("http.response.status_code", (int)response.StatusCode);
+            if (span is not null && !response.IsSuccessStatusCode) span.SetStatus(ActivityStatusCode.Error);
+            return response;
+        }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The path with ids replaced, so span names stay few: <c>containers/{id}/start</c>.</summary>
+    private static string Route(string pathAndQuery)
+    {
+        var parts = pathAndQuery.Split('?')[0].Split('/');
+        if (parts.Length >= 2 && parts[0] is "containers" or "exec" or "images" && parts[1] is not ("create" or "json")) parts[1] = "{id}";
+        return string.Join('/', parts);
     }
 
     private async Task<T> SendJsonAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> type, CancellationToken ct)

@@ -64,7 +64,11 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, Runn
             var reply = await redis.ExecuteAsync(new RedisCommand("XAUTOCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName,
                 (long)Options.ReclaimIdle.TotalMilliseconds, "0-0", "COUNT", free), ct);
             var entries = StreamEntry.Parse(reply.AsArray()[1]).ToList();
-            if (entries.Count > 0) logger.LogInformation("Reclaimed {Count} abandoned job(s)", entries.Count);
+            if (entries.Count > 0)
+            {
+                logger.LogInformation("Reclaimed {Count} abandoned job(s)", entries.Count);
+                GoxecMetrics.JobsReclaimed.Add(entries.Count);
+            }
             Dispatch(entries, free);
         }
         catch

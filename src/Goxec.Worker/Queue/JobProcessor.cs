@@ -32,9 +32,16 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = id, ["Entry"] = entry.EntryId });
-        using var activity = GoxecDiagnostics.Worker.StartActivity("process job", ActivityKind.Consumer,
-            ActivityContext.TryParse(entry.Field("traceparent"), null, out var parent) ? parent : default);
+        var parentContext = ActivityContext.TryParse(entry.Field("traceparent"), null, out var parent) ? parent : default;
+        var enqueuedAt = EnqueuedAt(entry);
+        using var activity = GoxecDiagnostics.Worker.StartActivity("process job", ActivityKind.Consumer, parentContext);
+        activity?.SetTag("messaging.system", "redis");
+        activity?.SetTag("messaging.destination.name", JobKeys.Stream);
+        activity?.SetTag("messaging.consumer.group.name", JobKeys.Group);
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.message.id", entry.EntryId);
         activity?.SetTag("goxec.job.id", id);
+        activity?.SetTag("goxec.worker", Options.ConsumerName);
 
         var (outcome, attempts) = await store.StartAsync(id, Options.ConsumerName, CancellationToken.None);
         if (outcome != StartOutcome.Run)
@@ -45,6 +52,7 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
             return;
         }
         activity?.SetTag("goxec.job.attempt", attempts);
+        RecordQueueWait(parentContext, enqueuedAt, id, attempts);
         if (attempts > Options.MaxDeliveries)
         {
             await DeadLetterAsync(id, entry, "worker_lost",
@@ -68,18 +76,30 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
             {
                 result = await sandbox.RunAsync(spec, language, attempts, events, abort);
             } // flushed: the output events precede the result event the store adds
-            var stored = await store.CompleteAsync(id, new JobResult(result.Verdict, result.Compile, result.Run, result.Message, Options.ConsumerName, attempts),
-                entry.EntryId, CancellationToken.None);
-            activity?.SetTag("goxec.verdict", result.Verdict.ToString());
+            bool stored;
+            using (GoxecDiagnostics.Worker.StartActivity("store result"))
+            {
+                stored = await store.CompleteAsync(id, new JobResult(result.Verdict, result.Compile, result.Run, result.Message, Options.ConsumerName, attempts),
+                    entry.EntryId, CancellationToken.None);
+            }
+            var verdict = VerdictName(result.Verdict);
+            activity?.SetTag("goxec.verdict", verdict);
+            if (stored)
+            {
+                GoxecMetrics.JobsCompleted.Add(1, new("verdict", verdict), new("language", language.Id));
+                GoxecMetrics.JobDuration.Record((DateTimeOffset.UtcNow - spec.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
+            }
             logger.LogInformation("Job {JobId} finished: {Verdict}{Duplicate}", id, result.Verdict, stored ? "" : " (an earlier result stands)");
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "abandoned at shutdown");
             // Shutting down past the grace period: the entry stays pending for another worker.
             await ReleaseAsync(entry, TimeSpan.Zero);
         }
         catch (Exception e) when (e is SandboxException or RedisConnectionException or TimeoutException or IOException)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var failures = await RecordFailureAsync(id, e.Message);
             logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side ({Failures} of {Max})", attempts, id, failures, Options.MaxAttempts);
             if (failures >= Options.MaxAttempts)
@@ -113,6 +133,8 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
     private async Task DeadLetterAsync(string id, StreamEntry entry, string reason, string error, int attempts)
     {
         logger.LogWarning("Dead-lettering job {JobId}: {Reason}: {Error}", id, reason, error);
+        GoxecMetrics.JobsDeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Activity.Current?.SetTag("goxec.dead_letter.reason", reason);
         await store.DeadLetterAsync(id, Internal($"{reason}: {error}", attempts), entry.EntryId, reason, error, CancellationToken.None);
     }
 
@@ -121,6 +143,27 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
 
     private JobResult Internal(string message, int attempts = 0) =>
         new(Verdict.InternalError, null, null, message, Options.ConsumerName, attempts);
+
+    /// <summary>
+    /// A span from the entry's creation (its stream id is the enqueue time in ms) to now, a sibling of
+    /// "process job"; the histogram counts first attempts only, so retries do not skew the wait.
+    /// </summary>
+    private static void RecordQueueWait(ActivityContext parent, DateTimeOffset? enqueuedAt, string id, int attempts)
+    {
+        if (enqueuedAt is not { } start) return;
+        using (var wait = GoxecDiagnostics.Worker.StartActivity("queue wait", ActivityKind.Internal, parent, startTime: start))
+        {
+            wait?.SetTag("goxec.job.id", id);
+            wait?.SetTag("goxec.job.attempt", attempts);
+        }
+        if (attempts == 1) GoxecMetrics.QueueWait.Record(Math.Max(0, (DateTimeOffset.UtcNow - start).TotalSeconds));
+    }
+
+    private static DateTimeOffset? EnqueuedAt(StreamEntry entry) =>
+        long.TryParse(entry.EntryId.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    private static string VerdictName(Verdict verdict) =>
+        System.Text.Json.JsonSerializer.Serialize(verdict, GoxecJsonContext.Default.Verdict).Trim('"');
 
     private static TimeSpan Backoff(long failures) =>
         TimeSpan.FromMilliseconds(Math.Min(500 * Math.Pow(2, failures - 1), 5000) + Random.Shared.Next(250));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Goxec.Docker;
 using Goxec.Jobs;
@@ -29,6 +30,10 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             await cluster.GetAsync(cancellationToken));
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
+        // Ended once the files are in (or by the finally below when preparing fails).
+        var prepare = GoxecDiagnostics.Worker.StartActivity("sandbox.prepare");
+        prepare?.SetTag("container.image.name", language.Image);
+        var preparing = Stopwatch.GetTimestamp();
         string containerId;
         try
         {
@@ -37,8 +42,11 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         catch (DockerException e)
         {
             running.UntrackContainer(name);
+            prepare?.SetStatus(ActivityStatusCode.Error, e.Message);
+            prepare?.Dispose();
             throw new SandboxException($"Could not create the container for {language.Id} ({language.Image}): {e.Message}", e);
         }
+        GoxecMetrics.ContainersRunning.Add(1);
 
         try
         {
@@ -53,11 +61,15 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             var upload = await stages.RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, cancellationToken);
             if (upload.ExitCode != 0)
                 throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
+            prepare?.Dispose();
+            GoxecMetrics.SandboxStart.Record(Stopwatch.GetElapsedTime(preparing).TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
 
             StageResult? compile = null;
             if (compileLimits is not null)
             {
-                compile = await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, compileLimits, events, cancellationToken);
+                using (var stage = StartStage("compile", language.Id))
+                    compile = Measured(stage, "compile", language.Id,
+                        await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, compileLimits, events, cancellationToken));
                 ThrowIfNotStarted(compile);
                 await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
@@ -71,7 +83,9 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
                 ? new InteractiveStdin(redis, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
                 : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
-            var run = await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken);
+            StageResult run;
+            using (var stage = StartStage("run", language.Id))
+                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken));
             ThrowIfNotStarted(run);
             await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
@@ -83,9 +97,27 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         }
         finally
         {
+            prepare?.Dispose();
             await RemoveAsync(containerId);
             running.UntrackContainer(name);
+            GoxecMetrics.ContainersRunning.Add(-1);
         }
+    }
+
+    private static Activity? StartStage(string stage, string language)
+    {
+        var span = GoxecDiagnostics.Worker.StartActivity("stage " + stage);
+        span?.SetTag("goxec.stage", stage);
+        span?.SetTag("goxec.language", language);
+        return span;
+    }
+
+    private static StageResult Measured(Activity? span, string stage, string language, StageResult result)
+    {
+        span?.SetTag("process.exit.code", result.ExitCode);
+        if (result.LimitExceeded is not null) span?.SetTag("goxec.limit_exceeded", result.LimitExceeded.ToString());
+        GoxecMetrics.StageDuration.Record(result.WallTimeMs / 1000.0, new("stage", stage), new("language", language));
+        return result;
     }
 
     /// <summary>
