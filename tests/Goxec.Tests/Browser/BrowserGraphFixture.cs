@@ -11,7 +11,7 @@ namespace Goxec.Tests.Browser;
 /// </summary>
 public sealed class BrowserGraphFixture : GoxecGraphFixture
 {
-    public static readonly float UiTimeoutMs = 30_000;
+    public const float UiTimeoutMs = 30_000;
 
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
