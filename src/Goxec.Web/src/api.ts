@@ -93,7 +93,8 @@ export type ClientMessage =
 export type QueueStats = { length: number; lag: number; pending: number };
 export type ConsumerStats = { name: string; pending: number; idleMs: number };
 export type WorkerStats = { name: string; lastHeartbeat: string; running: string[]; healthy: boolean };
-export type ThroughputPoint = { t: number; completed: number; p50Ms: number; p95Ms: number };
+/** Latency percentiles are optional: the Api reports them only when it measures them. */
+export type ThroughputPoint = { t: number; completed: number; p50Ms?: number; p95Ms?: number };
 
 export type Stats = {
   queue: QueueStats;

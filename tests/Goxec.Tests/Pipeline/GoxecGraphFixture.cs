@@ -26,7 +26,7 @@ public class GoxecGraphFixture : IAsyncLifetime
             RedisPort = 0,
             Workers = 2,
             ApiReplicas = ApiReplicas,
-            BuildWeb = false,
+            BuildWeb = BuildWeb,
             // Every graph's operator key, whatever else a fixture sets: the suite acts as the operator.
             Environment = new Dictionary<string, string>(Environment()) { ["Gateway__AdminKey"] = AdminKey },
         }, cts.Token);
@@ -36,6 +36,9 @@ public class GoxecGraphFixture : IAsyncLifetime
     }
 
     protected virtual int ApiReplicas => 1;
+
+    /// <summary>Builds src/Goxec.Web (when dist is stale) so the Api serves the browser app.</summary>
+    protected virtual bool BuildWeb => false;
 
     /// <summary>The recent log lines of every process of the graph, for failure messages.</summary>
     public string RecentLogs() =>

@@ -35,6 +35,8 @@ export function Dashboard() {
 function StatsView({ stats, history }: { stats: Stats; history: QueueSample[] }) {
   const xs = stats.throughput.map((p) => p.t);
   const healthy = stats.workers.filter((w) => w.healthy).length;
+  // A server without latency figures must not draw a flat line at 0 ms as if jobs took no time.
+  const hasLatency = stats.throughput.some((p) => p.p50Ms !== undefined || p.p95Ms !== undefined);
   return (
     <>
       <div className="cards">
@@ -59,15 +61,19 @@ function StatsView({ stats, history }: { stats: Stats; history: QueueSample[] })
           <h2>
             Latency <span className="muted">{span(xs)}</span>
           </h2>
-          <LineChart
-            label="Job latency p50 and p95"
-            xs={xs}
-            series={[
-              { name: "p50", color: "#8ab4f8", values: stats.throughput.map((p) => p.p50Ms) },
-              { name: "p95", color: "#ff7b72", values: stats.throughput.map((p) => p.p95Ms) },
-            ]}
-            format={(v) => (v >= 1000 ? `${(v / 1000).toFixed(1)}s` : `${Math.round(v)}ms`)}
-          />
+          {hasLatency ? (
+            <LineChart
+              label="Job latency p50 and p95"
+              xs={xs}
+              series={[
+                { name: "p50", color: "#8ab4f8", values: stats.throughput.map((p) => p.p50Ms ?? 0) },
+                { name: "p95", color: "#ff7b72", values: stats.throughput.map((p) => p.p95Ms ?? 0) },
+              ]}
+              format={formatMs}
+            />
+          ) : (
+            <p className="muted">This server does not report job latency.</p>
+          )}
         </section>
       </div>
       <div className="grid2">
@@ -161,6 +167,11 @@ function Verdicts({ counts }: { counts: Stats["verdicts"] }) {
         ))}
     </ul>
   );
+}
+
+function formatMs(v: number): string {
+  if (v >= 1000) return `${(v / 1000).toFixed(1)}s`;
+  return v < 10 && !Number.isInteger(v) ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`;
 }
 
 function span(xs: number[]): string {

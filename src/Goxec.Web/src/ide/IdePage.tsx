@@ -18,6 +18,11 @@ import { Toolbar } from "./Toolbar";
 import { footerFor } from "./footer";
 
 const languageKey = "goxec.language";
+const missingCode: Notice = {
+  title: "This job's code is not available",
+  details: ["The server returned its result only; the editor shows your own draft."],
+  retryAfterSeconds: null,
+};
 type Tab = "input" | "compile" | "limits";
 
 /** Storage can be disabled or full; losing the last-used language is harmless. */
@@ -89,7 +94,8 @@ export function IdePage({ jobId }: { jobId: string | null }) {
         if (job.code !== undefined) showCode(jobLanguage?.id ?? job.language, job.code);
         if (job.stdin !== undefined) setStdin(job.stdin);
         if (job.args) setArgsText(formatArgs(job.args));
-        setPageNotice(null);
+        // Without the job's code the editor shows the visitor's own draft: say so, or it reads as this job's program.
+        setPageNotice(job.code === undefined ? missingCode : null);
         load(job, jobLanguage?.compiled ?? false);
       })
       .catch((error: unknown) => {

@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Goxec.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public class IdeTests(BrowserGraphFixture graph)
+{
+    [Fact]
+    public async Task A_python_program_reads_a_line_typed_into_the_terminal()
+    {
+        var ide = new IdePage(await graph.NewPageAsync());
+        await ide.Page.GotoAsync("/");
+        await ide.ChooseAsync("python");
+        await ide.WriteCodeAsync("name = input()\nprint(f\"hello {name}\")\n");
+
+        await ide.RunAsync();
+        await ide.TypeInTerminalAsync("world\n");
+
+        await Expect(ide.Terminal).ToContainTextAsync("hello world");
+        await Expect(ide.Verdict).ToHaveTextAsync("Accepted");
+        await Expect(ide.Page).ToHaveURLAsync(new Regex("/jobs/[^/]+$"));
+        await BrowserGraphFixture.ScreenshotAsync(ide.Page, "ide");
+    }
+
+    [Fact]
+    public async Task A_c_compile_error_shows_in_the_compile_pane()
+    {
+        var ide = new IdePage(await graph.NewPageAsync());
+        await ide.Page.GotoAsync("/");
+        await ide.ChooseAsync("c");
+        await ide.WriteCodeAsync("int main(void) {\n    return undeclared_variable;\n}\n");
+
+        await ide.RunAsync();
+
+        await Expect(ide.Verdict).ToHaveTextAsync("Compile error");
+        await Expect(ide.Page.GetByRole(AriaRole.Tab, new() { Name = "Compile output" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(ide.CompileOutput).ToContainTextAsync("undeclared_variable");
+        await Expect(ide.CompileOutput).ToContainTextAsync("error");
+        await BrowserGraphFixture.ScreenshotAsync(ide.Page, "compile-error");
+    }
+
+    [Fact]
+    public async Task A_shared_link_shows_the_finished_job_after_a_reload()
+    {
+        var author = new IdePage(await graph.NewPageAsync());
+        await author.Page.GotoAsync("/");
+        await author.ChooseAsync("python");
+        await author.WriteCodeAsync("print('shared', 6 * 7)\n");
+        await author.RunAsync();
+        await Expect(author.Verdict).ToHaveTextAsync("Accepted");
+        await Expect(author.Page).ToHaveURLAsync(new Regex("/jobs/[^/]+$"));
+        var link = new Uri(author.Page.Url).PathAndQuery;
+
+        // Someone else (a fresh profile: no saved draft) opens the link, then reloads it.
+        var reader = new IdePage(await graph.NewPageAsync());
+        await reader.Page.GotoAsync(link);
+        await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
+        await reader.Page.ReloadAsync();
+
+        await Expect(reader.Page).ToHaveURLAsync(new Regex(Regex.Escape(link) + "$"));
+        await Expect(reader.Page.GetByLabel("Language")).ToHaveValueAsync("python");
+        await Expect(reader.Terminal).ToContainTextAsync("shared 42");
+        await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
+        await BrowserGraphFixture.ScreenshotAsync(reader.Page, "shared-link");
+    }
+
+    [Fact(Skip = "GET /api/v1/jobs/{id} does not return the job's code yet: JobView (Goxec.Shared) has no code/stdin/args, though the job hash keeps them in 'spec'.")]
+    public async Task A_shared_link_shows_the_jobs_code()
+    {
+        var id = (await graph.RunAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();
+        var reader = new IdePage(await graph.NewPageAsync());
+
+        await reader.Page.GotoAsync($"/jobs/{id}");
+
+        await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
+        await Expect(reader.Editor).ToContainTextAsync("print('shared code')");
+    }
+}
