@@ -111,6 +111,10 @@ public sealed record JobView(
     string? Worker,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    string? Code = null,
+    IReadOnlyList<SourceFile>? Files = null,
+    string? Stdin = null,
+    IReadOnlyList<string>? Args = null);
 
 public sealed record JobAccepted(string Id, JobStatus Status);

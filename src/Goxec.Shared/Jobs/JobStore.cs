@@ -106,9 +106,13 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
             "dead_lettered" => JobStatus.DeadLettered,
             _ => JobStatus.Queued,
         };
+        // What was run comes back too, so a shared link shows the program beside its result. The
+        // entry point is the first file (the validator puts it there).
+        var spec = Text("spec") is { } specJson ? JsonSerializer.Deserialize(specJson, GoxecJsonContext.Default.JobSpec) : null;
         return new JobView(id, Text("language") ?? "", status, result?.Verdict, result?.Compile, result?.Run, result?.Message,
             int.TryParse(Text("attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0,
-            Text("worker"), Time("createdAt") ?? DateTimeOffset.UnixEpoch, Time("startedAt"), Time("finishedAt"));
+            Text("worker"), Time("createdAt") ?? DateTimeOffset.UnixEpoch, Time("startedAt"), Time("finishedAt"),
+            spec?.Files.FirstOrDefault()?.Content, spec?.Files, spec?.Stdin, spec?.Args);
     }
 }
 

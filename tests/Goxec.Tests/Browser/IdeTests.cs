@@ -66,7 +66,7 @@ public class IdeTests(BrowserGraphFixture graph)
         await BrowserGraphFixture.ScreenshotAsync(reader.Page, "shared-link");
     }
 
-    [Fact(Skip = "GET /api/v1/jobs/{id} does not return the job's code yet: JobView (Goxec.Shared) has no code/stdin/args, though the job hash keeps them in 'spec'.")]
+    [Fact]
     public async Task A_shared_link_shows_the_jobs_code()
     {
         var id = (await graph.RunAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();

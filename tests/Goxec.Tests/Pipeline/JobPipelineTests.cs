@@ -20,6 +20,8 @@ public class JobPipelineTests(GoxecGraphFixture graph)
         Assert.Equal("hello\n", job.GetProperty("run").GetProperty("stdout").GetString());
         Assert.Equal(0, job.GetProperty("run").GetProperty("exitCode").GetInt32());
         Assert.Equal("python", job.GetProperty("language").GetString());
+        Assert.Equal("print(input()[::-1])", job.GetProperty("code").GetString()); // what ran comes back, for shared links
+        Assert.Equal("olleh", job.GetProperty("stdin").GetString());
         Assert.True(job.GetProperty("finishedAt").GetDateTimeOffset() >= job.GetProperty("createdAt").GetDateTimeOffset());
     }
 
