@@ -29,6 +29,7 @@ internal static class StatsApi
             new RedisCommand("HGETALL", JobKeys.Workers),
             new RedisCommand("HGETALL", JobKeys.VerdictCounts),
             .. buckets.Select(b => new RedisCommand("HGET", JobKeys.ThroughputBucket(b), "completed")),
+            .. buckets.Select(b => new RedisCommand("LRANGE", JobKeys.LatencyBucket(b), 0, -1)),
         ], ct);
 
         // Before the first job the stream and group do not exist yet: those replies are errors, read as empty.
@@ -50,7 +51,7 @@ internal static class StatsApi
             consumers,
             workers,
             new DeadLetterStats(replies[3].AsInt64()),
-            [.. buckets.Select((b, i) => new ThroughputPoint(b * 1000, replies[6 + i].IsNull ? 0 : replies[6 + i].AsInt64()))],
+            [.. buckets.Select((b, i) => Point(b, replies[6 + i], replies[6 + buckets.Length + i]))],
             replies[5].AsMap().ToDictionary(kv => kv.Key, kv => kv.Value.AsInt64())));
     }
 
@@ -60,5 +61,13 @@ internal static class StatsApi
     internal sealed record ConsumerStats(string Name, long Pending, long IdleMs);
     internal sealed record WorkerStats(string Name, DateTimeOffset LastHeartbeat, IReadOnlyList<string> Running, bool Healthy, bool Alive, int Concurrency);
     internal sealed record DeadLetterStats(long Count);
-    internal sealed record ThroughputPoint(long T, long Completed);
+    internal sealed record ThroughputPoint(long T, long Completed, long? P50Ms, long? P95Ms);
+
+    /// <summary>One bucket: jobs completed, and the median and 95th percentile of their end-to-end times.</summary>
+    private static ThroughputPoint Point(long bucket, RespValue completed, RespValue latencies)
+    {
+        var times = latencies.AsArray().Select(l => l.AsInt64()).Order().ToArray();
+        long? Percentile(double p) => times.Length == 0 ? null : times[(int)Math.Ceiling(p * times.Length) - 1];
+        return new ThroughputPoint(bucket * 1000, completed.IsNull ? 0 : completed.AsInt64(), Percentile(0.50), Percentile(0.95));
+    }
 }

@@ -26,4 +26,7 @@ public static class JobKeys
 
     /// <summary>Completed-job counts per 10-second bucket (for throughput charts); expires after an hour.</summary>
     public static string ThroughputBucket(long unixSeconds) => $"goxec:stats:t:{unixSeconds / 10 * 10}";
+
+    /// <summary>End-to-end times (ms) of the jobs finished in a 10-second bucket, newest 1000 kept; expires after an hour.</summary>
+    public static string LatencyBucket(long unixSeconds) => $"goxec:stats:l:{unixSeconds / 10 * 10}";
 }

@@ -58,7 +58,7 @@ internal static class JobScripts
     /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
     /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
     /// never needs a length trim that could drop one).
-    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket, events.
+    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket, events, latency bucket.
     /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
     ///       dead-letter reason (or ''), last error, verdict, result event json.
     /// Returns 1 when stored, 0 when another outcome was already there.
@@ -72,6 +72,12 @@ internal static class JobScripts
           redis.call('HINCRBY', KEYS[5], ARGV[10], 1)
           redis.call('HINCRBY', KEYS[6], 'completed', 1)
           redis.call('EXPIRE', KEYS[6], 3600)
+          local created = tonumber(redis.call('HGET', KEYS[1], 'createdAt') or '')
+          if created then
+            redis.call('LPUSH', KEYS[8], tonumber(ARGV[3]) - created)
+            redis.call('LTRIM', KEYS[8], 0, 999)
+            redis.call('EXPIRE', KEYS[8], 3600)
+          end
           -- The result event goes under the newest attempt, which no earlier attempt can write after.
           local attempt = redis.call('HGET', KEYS[1], 'attempts') or '0'
           if redis.pcall('XADD', KEYS[7], attempt .. '-*', 'type', 'result', 'data', ARGV[11]) then

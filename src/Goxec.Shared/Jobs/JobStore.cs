@@ -75,7 +75,8 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     {
         var reply = await JobScripts.Finish.EvaluateAsync(redis,
             [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
-             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds()), JobEvents.Key(id)],
+             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds()), JobEvents.Key(id),
+             JobKeys.LatencyBucket(clock.GetUtcNow().ToUnixTimeSeconds())],
             [status == JobStatus.Completed ? "completed" : "dead_lettered",
              JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
              Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",

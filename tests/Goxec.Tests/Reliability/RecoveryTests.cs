@@ -161,6 +161,8 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         Assert.Equal(["worker-0", "worker-1"], stats.GetProperty("workers").EnumerateArray().Select(w => w.GetProperty("name").GetString()).Order());
         Assert.True(stats.GetProperty("verdicts").GetProperty("accepted").GetInt64() >= 1);
         Assert.True(stats.GetProperty("throughput").EnumerateArray().Sum(p => p.GetProperty("completed").GetInt64()) >= 1);
+        var latest = stats.GetProperty("throughput").EnumerateArray().Last(p => p.GetProperty("completed").GetInt64() > 0);
+        Assert.True(latest.GetProperty("p50Ms").GetInt64() > 0 && latest.GetProperty("p95Ms").GetInt64() >= latest.GetProperty("p50Ms").GetInt64(), latest.ToString());
         Assert.True(stats.GetProperty("queue").TryGetProperty("length", out _));
     }
 
