@@ -26,7 +26,9 @@ public static class ContainerSpecFactory
         string jobId, int attempt, string worker, string cluster) => new()
     {
         Image = language.Image,
-        Cmd = ["sleep", "infinity"],
+        // Not "infinity": should its worker and whole deployment vanish, the container still stops
+        // by itself once no job could possibly be running in it any more.
+        Cmd = ["sleep", ((long)options.MaxContainerLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)],
         // The idle process runs as root (with no capabilities) only so that user code, which every
         // exec runs as options.User, cannot signal it away with kill(-1); it never runs job input.
         User = "0:0",

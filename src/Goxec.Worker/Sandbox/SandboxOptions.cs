@@ -38,4 +38,9 @@ public sealed class SandboxOptions
     public string Prlimit { get; set; } = "/usr/bin/prlimit";
     /// <summary>Wall time for delivering the files.</summary>
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The longest any job can keep its container: upload, compile and the longest run, with a minute to spare.</summary>
+    public TimeSpan MaxContainerLifetime =>
+        UploadTimeout + TimeSpan.FromMilliseconds(CompileCeiling.WallTimeMs)
+        + TimeSpan.FromMilliseconds(Math.Max(RunCeiling.WallTimeMs, InteractiveWallTime.TotalMilliseconds)) + TimeSpan.FromMinutes(1);
 }

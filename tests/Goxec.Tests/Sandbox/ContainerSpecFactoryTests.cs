@@ -43,6 +43,9 @@ public class ContainerSpecFactoryTests
         Assert.Equal("2", spec.Labels[ContainerSpecFactory.AttemptLabel]);
         Assert.Equal("worker-0", spec.Labels[ContainerSpecFactory.WorkerLabel]);
         Assert.Equal("cluster-a", spec.Labels[ContainerSpecFactory.ClusterLabel]);
+        // An abandoned container stops by itself: its idle process outlives the longest job by a little, not forever.
+        Assert.Equal(["sleep", ((long)options.MaxContainerLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)], spec.Cmd);
+        Assert.InRange(options.MaxContainerLifetime, options.InteractiveWallTime, TimeSpan.FromMinutes(10));
         Assert.DoesNotContain(spec.Env!, e => e.Contains("Redis", StringComparison.OrdinalIgnoreCase) || e.StartsWith("ConnectionStrings", StringComparison.Ordinal));
     }
 
