@@ -41,7 +41,10 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slot
         publish?.SetTag("messaging.operation.type", "send");
         publish?.SetTag("goxec.job.id", spec.Id);
         publish?.SetTag("goxec.language", spec.Language);
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, idempotencyKey, ct);
+        // Scoped to the caller: another caller sending the same key must get a job of its own, never
+        // this caller's job (with its code and output).
+        var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
+        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, ct);
         if (!enqueued.IsNew) await slots.ReleaseAsync(caller, spec.Id, ct);
         else GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
         return (enqueued, null);

@@ -56,6 +56,28 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
     }
 
     [Fact]
+    public async Task An_idempotency_key_is_scoped_to_its_caller()
+    {
+        using var alice = gateway.Client(0, await gateway.CreateKeyAsync("alice", 50, 50));
+        using var mallory = gateway.Client(1, await gateway.CreateKeyAsync("mallory", 50, 50));
+        async Task<string> SubmitAsync(HttpClient http, string code)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs") { Content = JsonContent.Create(new { language = "python", code }) };
+            request.Headers.Add("Idempotency-Key", "order-42");
+            using var response = await http.SendAsync(request, Ct).WaitAsync(Timeout, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        }
+
+        var first = await SubmitAsync(alice, "print('alice')");
+        var again = await SubmitAsync(alice, "print('alice')");
+        var other = await SubmitAsync(mallory, "print('mallory')");
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
     public async Task A_batch_answers_each_job_and_ids_lookup_returns_each_job()
     {
         using var http = gateway.Client(1, await gateway.CreateKeyAsync("batch", 100, 100));
