@@ -73,7 +73,7 @@ public sealed class OrchestratorTests : IDisposable
         await using var app = builder.Build();
         await app.StartAsync(TimeoutToken());
         var instance = app.GetResource("crashy");
-        await instance.WaitUntilAsync(i => i.RecentLogs.Contains("started"), TimeoutToken());
+        await instance.WaitUntilAsync(i => i.RecentLogs.Contains("started") && i.ProcessId is not null, TimeoutToken());
         var firstPid = instance.ProcessId!.Value;
 
         await instance.KillAsync(Signal.SIGKILL).WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
@@ -128,7 +128,7 @@ public sealed class OrchestratorTests : IDisposable
         await app.StartAsync(TimeoutToken());
         var pidsFile = Path.Combine(_dir.FullName, "pids");
         await app.GetResource("tree").WaitUntilAsync(i => i.RecentLogs.Contains("forked"), TimeoutToken());
-        await app.GetResource("stubborn").WaitUntilAsync(i => i.RecentLogs.Contains("trapped"), TimeoutToken());
+        await app.GetResource("stubborn").WaitUntilAsync(i => i.RecentLogs.Contains("trapped") && i.ProcessId is not null, TimeoutToken());
         int[] pids = [.. ReadPids(pidsFile), app.GetResource("stubborn").ProcessId!.Value];
         Assert.All(pids, pid => Assert.True(IsAlive(pid)));
 
@@ -177,7 +177,8 @@ public sealed class OrchestratorTests : IDisposable
         using var shutdown = new CancellationTokenSource();
 
         var run = app.RunAsync(shutdown.Token);
-        await app.GetResource("service").WaitUntilAsync(i => i.RecentLogs.Contains("serving"), TimeoutToken());
+        await app.GetResource("service").WaitUntilAsync(i => i.RecentLogs.Contains("serving") && i.ProcessId is not null, TimeoutToken());
+        // The child's output can arrive before the orchestrator publishes its pid, hence both conditions above.
         var pid = app.GetResource("service").ProcessId!.Value;
         await shutdown.CancelAsync();
         await run.WaitAsync(TestTimeout, TestContext.Current.CancellationToken);
