@@ -94,7 +94,7 @@ export type QueueStats = { length: number; lag: number; pending: number };
 export type ConsumerStats = { name: string; pending: number; idleMs: number };
 export type WorkerStats = { name: string; lastHeartbeat: string; running: string[]; healthy: boolean };
 /** Latency percentiles are optional: the Api reports them only when it measures them. */
-export type ThroughputPoint = { t: number; completed: number; p50Ms?: number; p95Ms?: number };
+export type ThroughputPoint = { t: number; completed: number; p50Ms?: number | null; p95Ms?: number | null };
 
 export type Stats = {
   queue: QueueStats;

@@ -35,7 +35,7 @@ export function Dashboard() {
 function StatsView({ stats, history }: { stats: Stats; history: QueueSample[] }) {
   const xs = stats.throughput.map((p) => p.t);
   const healthy = stats.workers.filter((w) => w.healthy).length;
-  // A server without latency figures must not draw a flat line at 0 ms as if jobs took no time.
+  // A bucket without finished jobs has no latency: it is a gap in the line, never 0 ms as if jobs took no time.
   const hasLatency = stats.throughput.some((p) => p.p50Ms !== undefined || p.p95Ms !== undefined);
   return (
     <>
@@ -66,8 +66,8 @@ function StatsView({ stats, history }: { stats: Stats; history: QueueSample[] })
               label="Job latency p50 and p95"
               xs={xs}
               series={[
-                { name: "p50", color: "#8ab4f8", values: stats.throughput.map((p) => p.p50Ms ?? 0) },
-                { name: "p95", color: "#ff7b72", values: stats.throughput.map((p) => p.p95Ms ?? 0) },
+                { name: "p50", color: "#8ab4f8", values: stats.throughput.map((p) => p.p50Ms ?? null) },
+                { name: "p95", color: "#ff7b72", values: stats.throughput.map((p) => p.p95Ms ?? null) },
               ]}
               format={formatMs}
             />

@@ -1,6 +1,7 @@
 import { niceMax, pathOf, toPoints } from "../lib/chartScale";
 
-export type Series = { name: string; color: string; values: number[] };
+/** One line; a null value means "no data" and leaves a gap rather than a drop to 0. */
+export type Series = { name: string; color: string; values: (number | null)[] };
 
 type Props = {
   xs: number[];
@@ -17,7 +18,7 @@ type Props = {
 export function LineChart({ xs, series, height = 140, width = 520, format = String, compact = false, label }: Props) {
   const pad = compact ? 2 : 8;
   const left = compact ? 0 : 44;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
   const plot = { width: width - left, height, pad };
   const grid = compact ? [] : [0, 0.5, 1];
   return (
@@ -37,8 +38,9 @@ export function LineChart({ xs, series, height = 140, width = 520, format = Stri
         <g transform={`translate(${left} 0)`}>
           {series.map((s) => {
             const points = toPoints(xs, s.values, plot, max);
-            if (points.length === 0) return null;
-            const line = points.length === 1 ? `M${pad} ${points[0].y} L${plot.width - pad} ${points[0].y}` : pathOf(points);
+            const only = points.length === 1 ? points[0] : undefined;
+            const line = only ? `M${pad} ${only.y} L${plot.width - pad} ${only.y}` : pathOf(points);
+            if (line === "") return null;
             return <path key={s.name} d={line} stroke={s.color} className="series" />;
           })}
         </g>

@@ -34,6 +34,14 @@ describe("chart scaling", () => {
     expect(toPoints([], [], { width: 1, height: 1, pad: 0 }, 1)).toEqual([]);
   });
 
+  it("leaves a gap where a bucket has no value instead of dropping to 0", () => {
+    const points = toPoints([0, 1, 2, 3, 4], [10, 10, null, null, 5], { width: 50, height: 20, pad: 0 }, 10);
+    expect(points[2]).toBeNull();
+    expect(points[3]).toBeNull();
+    expect(pathOf(points)).toBe("M0 0 L12.5 0 M50 10 h0");
+    expect(pathOf([null, null])).toBe("");
+  });
+
   it("turns completed-per-bucket into jobs per second", () => {
     expect(ratePerSecond([
       { t: 0, completed: 20 },

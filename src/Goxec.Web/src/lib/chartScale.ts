@@ -20,22 +20,39 @@ export function niceMax(max: number, floor = 1): number {
 
 export type Point = { x: number; y: number };
 
-/** Screen points for series values over time: x spans [x0, x1], y is 0 at the bottom. */
+/** Screen points for series values over time: x spans [x0, x1], y is 0 at the bottom; a missing value (null) stays a gap. */
 export function toPoints(
   xs: number[],
-  ys: number[],
+  ys: (number | null)[],
   size: { width: number; height: number; pad: number },
   yMax: number,
-): Point[] {
+): (Point | null)[] {
   if (xs.length === 0) return [];
   const x = linearScale([xs[0], xs[xs.length - 1]], [size.pad, size.width - size.pad]);
   const y = linearScale([0, yMax], [size.height - size.pad, size.pad]);
-  return xs.map((t, i) => ({ x: x(t), y: y(Math.max(0, ys[i] ?? 0)) }));
+  return xs.map((t, i) => {
+    const value = ys[i];
+    return value === null ? null : { x: x(t), y: y(Math.max(0, value ?? 0)) };
+  });
 }
 
-/** An SVG path through the points ("M x y L x y …"), rounded to a tenth of a pixel. */
-export function pathOf(points: Point[]): string {
-  return points.map((p, i) => `${i === 0 ? "M" : "L"}${round(p.x)} ${round(p.y)}`).join(" ");
+/**
+ * An SVG path through the points ("M x y L x y …"), rounded to a tenth of a pixel. A gap starts a
+ * new sub-path, so no line is drawn across buckets without data; a lone point is a dot (round caps).
+ */
+export function pathOf(points: (Point | null)[]): string {
+  const parts: string[] = [];
+  let drawing = false;
+  points.forEach((p, i) => {
+    if (p === null) {
+      drawing = false;
+      return;
+    }
+    const lone = !drawing && (points[i + 1] ?? null) === null;
+    parts.push(`${drawing ? "L" : "M"}${round(p.x)} ${round(p.y)}${lone ? " h0" : ""}`);
+    drawing = true;
+  });
+  return parts.join(" ");
 }
 
 function round(value: number): number {
