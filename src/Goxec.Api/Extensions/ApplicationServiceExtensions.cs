@@ -1,3 +1,4 @@
+using Goxec.Api.OpenApi;
 using Goxec.Api.Jobs;
 using Goxec.Jobs;
 using Goxec.Languages;
@@ -36,7 +37,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddCompatApis();
         builder.AddGateway();
         builder.AddWebhooks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddApiKeySecurity());
         return builder;
     }
 }

@@ -41,18 +41,20 @@ public static class GatewayExtensions
                 .WithOrigins(gateway.Value.AllowedOrigins).AllowAnyHeader().AllowAnyMethod()
                 .WithExposedHeaders("Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")));
 
-        // Caps the framework enforces before any of our code runs: body (413), headers (431).
+        // Caps the framework enforces before any of our code runs: body (413), and a backstop for headers
+        // (431) well above Gateway:MaxRequestHeadersBytes, which RequestHeaderLimit enforces with a problem body.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SubmissionOptions>, IOptions<GatewayOptions>>((kestrel, submission, gateway) =>
         {
             kestrel.Limits.MaxRequestBodySize = submission.Value.MaxRequestBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = gateway.Value.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestHeaderLimit.KestrelBackstop(gateway.Value);
         });
         return builder;
     }
 
-    /// <summary>CORS, then the Origin check, then who is calling, then whether they may and how fast.</summary>
+    /// <summary>Header size, CORS, then the Origin check, then who is calling, then whether they may and how fast.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.UseMiddleware<RequestHeaderLimit>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<OriginPolicy>();
         app.UseAuthentication();

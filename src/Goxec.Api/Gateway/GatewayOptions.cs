@@ -37,7 +37,7 @@ public sealed class GatewayOptions
     /// <summary>The largest WebSocket message a client may send (streaming endpoints enforce it).</summary>
     public int MaxWebSocketMessageBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Kestrel's cap on all request headers together.</summary>
+    /// <summary>The cap on all request headers together (431 with a problem body above it).</summary>
     public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
 
     internal IReadOnlyList<IPNetwork> ParsedTrustedProxies() =>

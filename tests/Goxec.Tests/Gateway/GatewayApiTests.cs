@@ -131,6 +131,17 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
         Assert.True(paths.GetProperty("/api/v1/jobs").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
         Assert.True(paths.GetProperty("/api/v1/jobs").GetProperty("post").TryGetProperty("requestBody", out _));
 
+        // How to authenticate: both ways the gateway reads a key, required where the gateway requires it.
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal("X-Api-Key", schemes.GetProperty("apiKey").GetProperty("name").GetString());
+        Assert.Equal("header", schemes.GetProperty("apiKey").GetProperty("in").GetString());
+        string[] Requirements(string path, string method) => [.. paths.GetProperty(path).GetProperty(method).GetProperty("security").EnumerateArray()
+            .Select(r => string.Join('+', r.EnumerateObject().Select(p => p.Name))).Order()];
+        // This graph lets anonymous callers submit (an empty requirement: a key is optional); only the admin key manages keys.
+        Assert.Equal(["", "apiKey", "bearer"], Requirements("/api/v1/jobs", "post"));
+        Assert.Equal(["apiKey", "bearer"], Requirements("/api/v1/keys", "post"));
+
         var page = await http.GetStringAsync("/api/docs", Ct).WaitAsync(Timeout, Ct);
         Assert.Contains("/openapi/v1.json", page);
         Assert.DoesNotContain("https://cdn", page);
