@@ -16,6 +16,27 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
 
     public string ConnectionString => $"127.0.0.1:{AllocatedPorts[0]}";
 
+    /// <summary>Published deployments only: a local Redis listens on 127.0.0.1 and has no password.</summary>
+    public ParameterResource? Password { get; internal set; }
+
+    public const int ContainerPort = 6379;
+
+    public PublishedVariable PublishedConnectionString(string variableName) =>
+        Password is { } password
+            ? new PublishedVariable(variableName, context => $"{Name}:{ContainerPort},password={context.Value(password)}", IsSecret: true)
+            : new PublishedVariable(variableName, _ => $"{Name}:{ContainerPort}", IsSecret: false);
+
+    /// <summary>
+    /// The published server: the same durability settings as a local one, data in the volume, the
+    /// password from the environment (a shell expands it, so it never appears in the manifests).
+    /// </summary>
+    internal string[] PublishedCommand(string dataDirectory) =>
+    [
+        "sh", "-c",
+        $"exec redis-server --port {ContainerPort} --dir {dataDirectory} --appendonly yes --appendfsync {AppendFsync} " +
+        "--maxmemory-policy noeviction --save ''" + (Password is null ? "" : " --requirepass \"$REDIS_PASSWORD\""),
+    ];
+
     internal override string EndpointScheme => "tcp";
 
     internal override Func<int, CancellationToken, Task<HealthResult>> HealthCheck =>
@@ -58,6 +79,26 @@ public static class RedisResourceExtensions
             ? appendFsync
             : throw new ArgumentException($"appendfsync must be always, everysec or no, not '{appendFsync}'.", nameof(appendFsync));
         return builder;
+    }
+
+    /// <summary>Published deployments require this password (REDIS_PASSWORD); clients get it in their connection string.</summary>
+    public static IResourceBuilder<RedisResource> WithPassword(this IResourceBuilder<RedisResource> builder, ParameterResource password)
+    {
+        builder.Resource.Password = password;
+        return builder.WithSecretEnvironment("REDIS_PASSWORD", password);
+    }
+
+    /// <summary>
+    /// Published as redis-server in <paramref name="image"/>: the AOF in a volume, readiness by PING
+    /// with the password, which the shell takes from the environment.
+    /// </summary>
+    public static IResourceBuilder<RedisResource> PublishAsRedisContainer(this IResourceBuilder<RedisResource> builder, string image, int volumeSizeGb)
+    {
+        const string dataDirectory = "/data";
+        return builder.PublishAsContainer(image, RedisResource.ContainerPort)
+            .WithContainerCommand(() => builder.Resource.PublishedCommand(dataDirectory))
+            .WithReadinessCommand("REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping | grep -q PONG")
+            .WithDataVolume($"{builder.Resource.Name}-data", dataDirectory, volumeSizeGb);
     }
 
     public static IResourceBuilder<RedisResource> WithDataDirectory(this IResourceBuilder<RedisResource> builder, string? directory)

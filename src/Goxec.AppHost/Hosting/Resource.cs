@@ -24,6 +24,9 @@ public abstract class Resource(string name)
     /// <summary>Delay before restarting a crashed instance: starts at Initial, doubles up to Max.</summary>
     public (TimeSpan Initial, TimeSpan Max) RestartBackoff { get; internal set; } = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
+    /// <summary>The published form (image, probes, limits); untouched by local runs.</summary>
+    public ContainerSettings Container { get; } = new();
+
     internal List<Dependency> Dependencies { get; } = [];
 
     internal List<Action<Dictionary<string, string>>> EnvironmentCallbacks { get; } = [];
@@ -65,6 +68,9 @@ public interface IResourceWithConnectionString
     string Name { get; }
 
     string ConnectionString { get; }
+
+    /// <summary>The connection string inside a published deployment (service name, password).</summary>
+    PublishedVariable PublishedConnectionString(string variableName);
 }
 
 public enum ResourceState { Pending, Starting, Running, Healthy, Restarting, Completed, Failed, Exited, Stopping, Stopped }
