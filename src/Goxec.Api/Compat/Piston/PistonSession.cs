@@ -148,7 +148,13 @@ internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRunti
                 if (!sent || e.Type == JobEvents.Result) return;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or RedisConnectionException) { }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            // Redis gone, or an event we cannot read: say so in Piston's way rather than leave the client waiting.
+            _out.Writer.TryWrite(new JsonObject { ["type"] = "error", ["message"] = $"Lost the job's events: {e.Message}" });
+            Finish(PistonCloseCodes.NotifiedError, "Notified Error");
+        }
     }
 
     private async Task<bool> ExitAsync(JsonElement exit, CancellationToken ct)
