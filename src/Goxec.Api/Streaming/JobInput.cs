@@ -10,11 +10,7 @@ namespace Goxec.Api.Streaming;
 /// </summary>
 internal sealed class JobInput(IRedisClient redis, string jobId, long maxBytes, TimeSpan ttl)
 {
-    public static readonly IReadOnlySet<string> Signals = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
-        "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGXCPU", "SIGXFSZ", "SIGSYS",
-    };
+    public static IReadOnlySet<string> Signals => JobEvents.UserSignals;
 
     private long _total;
 

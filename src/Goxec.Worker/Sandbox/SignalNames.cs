@@ -12,7 +12,4 @@ public static class SignalNames
 
     public static string? FromExitCode(int? exitCode) =>
         exitCode is > 128 and < 160 && Names.TryGetValue(exitCode.Value - 128, out var name) ? name : null;
-
-    /// <summary>A signal a user may send to a running program (interactive runs): one of the names above.</summary>
-    public static bool IsKnown(string name) => Names.ContainsValue(name);
 }

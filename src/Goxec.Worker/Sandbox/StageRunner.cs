@@ -172,7 +172,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     /// </summary>
     private async Task SignalAsync(string signal)
     {
-        if (!SignalNames.IsKnown(signal)) return;
+        if (!JobEvents.UserSignals.Contains(signal)) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var script = $"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do kill -s {signal[3..]} -- -1 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
         var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest { Cmd = ["sh", "-c", script], User = options.User }, timeout.Token);

@@ -65,6 +65,24 @@ public class PistonConnectTests(CompatGraphFixture graph)
     }
 
     [Fact]
+    public async Task Other_signals_reach_the_programs_handlers()
+    {
+        await using var ws = await PistonSocket.ConnectAsync(graph);
+        await ws.SendAsync(new
+        {
+            type = "init", language = "python", version = "*",
+            files = new[] { new { content = "import signal, sys, time\nsignal.signal(signal.SIGUSR1, lambda *_: (print('got USR1', flush=True), sys.exit(7)))\nprint('ready', flush=True)\ntime.sleep(120)" } },
+        });
+        await ws.NextAsync("data");
+
+        await ws.SendAsync(new { type = "signal", signal = "SIGUSR1" });
+
+        Assert.Equal((4999, "Job Completed"), await ws.ReadToCloseAsync());
+        Assert.Equal("ready\ngot USR1\n", ws.Output("stdout"));
+        Assert.Equal(7, ws.Of("exit").Single().GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task A_signal_sent_before_the_program_started_is_delivered_when_it_starts()
     {
         await using var ws = await PistonSocket.ConnectAsync(graph);
