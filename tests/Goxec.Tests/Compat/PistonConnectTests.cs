@@ -144,6 +144,16 @@ public class PistonConnectTests(CompatGraphFixture graph)
     }
 
     [Fact]
+    public async Task A_message_over_the_size_cap_is_an_error_then_4002()
+    {
+        await using var ws = await PistonSocket.ConnectAsync(graph);
+        await ws.SendAsync(new { type = "init", language = "python", version = "*", files = new[] { new { content = new string('#', 600 * 1024) } } });
+
+        Assert.Equal((4002, "Notified Error"), await ws.ReadToCloseAsync());
+        Assert.Equal("A message may have at most 524288 bytes.", ws.Of("error").Single().GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Packages_list_what_is_installed_and_refuse_to_install_or_remove()
     {
         var (status, packages) = await graph.GetAsync("/api/v2/packages");

@@ -69,7 +69,14 @@ internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRunti
                 await HandleAsync(bytes, ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or InvalidDataException) { }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+        catch (Exception e)
+        {
+            // An oversized message, or Redis failing under a submission or input. TryWrite: nothing here may
+            // wait on a client that stopped reading.
+            _out.Writer.TryWrite(new JsonObject { ["type"] = "error", ["message"] = e.Message });
+            Finish(PistonCloseCodes.NotifiedError, "Notified Error");
+        }
         Finish(PistonCloseCodes.JobCompleted, "Job Completed"); // the client went away: end the output side too
     }
 
