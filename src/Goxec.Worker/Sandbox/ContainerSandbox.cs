@@ -147,7 +147,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
 
     /// <summary>
     /// Makes an idle pool container the job's: its image must still be the language's current one, its
-    /// memory and pids are lowered to the job's first stage, it takes the job's name (so a duplicate
+    /// memory and pids become the job's first stage's (when they differ), it takes the job's name (so a duplicate
     /// attempt still clashes), and the files go in. The three engine calls run at once. Any failure
     /// removes it and returns null: the job then runs on a fresh container, never failing for the pool.
     /// </summary>
@@ -159,7 +159,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         try
         {
             var image = docker.GetImageIdAsync(language.Image, ct);
-            var update = docker.UpdateContainerAsync(warm.Id, ContainerSpecFactory.Resources(first), ct);
+            var resources = ContainerSpecFactory.Resources(first);
+            var update = resources == warm.Resources ? Task.CompletedTask : docker.UpdateContainerAsync(warm.Id, resources, ct);
             var rename = docker.RenameContainerAsync(warm.Id, name, ct);
             await Task.WhenAll(image, update, rename);
             var adopted = Stopwatch.GetElapsedTime(started);
@@ -169,14 +170,16 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
                 throw new SandboxException($"its image {warm.ImageId} is no longer {language.Image} ({await image ?? "missing"})");
             }
             reason = "upload";
-            await UploadAsync(warm.Id, files, ct);
+            await warm.Upload.DeliverAsync(files, Options.UploadTimeout, ct);
             GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "hit"), new("reason", "idle"));
             logger.LogDebug("Took warm container {Container} for {Language}: check+update+rename {Adopt:F1} ms, upload {Upload:F1} ms",
                 warm.Id[..12], language.Id, adopted.TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - adopted).TotalMilliseconds);
+            await warm.Upload.DisposeAsync();
             return warm.Id;
         }
         catch (Exception e)
         {
+            await warm.Upload.DisposeAsync();
             // Removed now, not queued: after the rename it holds the job's name, which the fresh container needs.
             await removals.RemoveNowAsync(warm.Id, warm.Name);
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;

@@ -36,23 +36,26 @@ public static class ContainerSpecFactory
 
     /// <summary>
     /// An idle container for the warm pool: the same hardening as <see cref="Create"/>, built from the
-    /// exact image id it was checked against, with memory, pids and rlimits at this worker's ceilings
-    /// (a take lowers memory and pids to the job's with the Engine's update call; every stage lowers
-    /// its rlimits with prlimit, as in a fresh container).
+    /// exact image id it was checked against, with rlimits at this worker's ceilings (every stage lowers
+    /// them with prlimit, as in a fresh container) and memory and pids of the default first stage
+    /// (<see cref="WarmFirstStage"/>); a take sets the job's own with the Engine's update call unless they are the same.
     /// </summary>
     public static ContainerCreateRequest CreateWarm(LanguageDefinition language, SandboxOptions options, string imageId, string worker, string cluster)
     {
         StageLimits[] ceilings = language.Compiled ? [options.CompileCeiling, options.RunCeiling] : [options.RunCeiling];
-        var widest = ceilings.MaxBy(s => s.MemoryMb)! with { MaxProcesses = ceilings.Max(s => s.MaxProcesses) };
         // It may idle for MaxIdle (plus a check's delay) before its job begins.
         var lifetime = options.MaxContainerLifetime + options.Pool.MaxIdle + 2 * options.Pool.CheckInterval;
-        return Build(imageId, options, widest, ceilings, lifetime, new Dictionary<string, string>
+        return Build(imageId, options, WarmFirstStage(language, options), ceilings, lifetime, new Dictionary<string, string>
         {
             [PoolLabel] = language.Id,
             [WorkerLabel] = worker,
             [ClusterLabel] = cluster,
         });
     }
+
+    /// <summary>The first stage most jobs of the language bring: the defaults, within this worker's ceilings.</summary>
+    public static StageLimits WarmFirstStage(LanguageDefinition language, SandboxOptions options) =>
+        language.Compiled ? StageLimits.CompileDefaults.AtMost(options.CompileCeiling) : StageLimits.RunDefaults.AtMost(options.RunCeiling);
 
     private static ContainerCreateRequest Build(string image, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
         TimeSpan lifetime, Dictionary<string, string> labels) => new()

@@ -83,6 +83,7 @@ public sealed class WarmPool : BackgroundService
         await base.StopAsync(cancellationToken);
         var all = _idle.Values.SelectMany(q => q.ToArray()).ToList();
         _idle.Clear();
+        foreach (var container in all) await container.Upload.DisposeAsync();
         await Task.WhenAll(all.Select(c => _removals.RemoveNowAsync(c.Id, c.Name)));
     }
 
@@ -95,7 +96,10 @@ public sealed class WarmPool : BackgroundService
             var target = targets.GetValueOrDefault(language);
             // Oldest first: those past MaxIdle, then any beyond the language's current target.
             while (idle.TryPeek(out var oldest) && (now - oldest.CreatedAt > Pool.MaxIdle || idle.Count > target) && idle.TryDequeue(out oldest))
+            {
+                await oldest.Upload.DisposeAsync();
                 await _removals.EnqueueAsync(oldest.Id, oldest.Name);
+            }
         }
         foreach (var (language, target) in targets)
         {
@@ -127,7 +131,9 @@ public sealed class WarmPool : BackgroundService
             var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
             id = await _docker.CreateContainerAsync(spec, name, ct);
             await _docker.StartContainerAsync(id, ct);
-            return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow());
+            var upload = await PreparedUpload.StartAsync(_docker, id, _options, ct);
+            return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow(), upload,
+                ContainerSpecFactory.Resources(ContainerSpecFactory.WarmFirstStage(language, _options)));
         }
         catch (Exception e)
         {
@@ -146,5 +152,6 @@ public sealed class WarmPool : BackgroundService
     }
 }
 
-/// <summary>An idle pool container: its id, its name until taken, and the image id it was created from.</summary>
-public sealed record WarmContainer(string Id, string Name, string Language, string ImageId, DateTimeOffset CreatedAt);
+/// <summary>An idle pool container: its id, its name until taken, the image id it was created from, its waiting upload and its memory and pids.</summary>
+public sealed record WarmContainer(string Id, string Name, string Language, string ImageId, DateTimeOffset CreatedAt, PreparedUpload Upload,
+    ContainerUpdateRequest Resources);

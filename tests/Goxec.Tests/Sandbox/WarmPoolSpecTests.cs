@@ -16,11 +16,13 @@ public class WarmPoolSpecTests
     public void Warm_spec_has_the_fresh_spec_hardening()
     {
         var options = new SandboxOptions { Runtime = "runsc" };
-        var fresh = ContainerSpecFactory.Create(Python, options, options.RunCeiling, [options.RunCeiling], "job1", 1, "worker-0", "cluster-a");
+        var first = ContainerSpecFactory.WarmFirstStage(Python, options);
+        var fresh = ContainerSpecFactory.Create(Python, options, first, [options.RunCeiling], "job1", 1, "worker-0", "cluster-a");
         var warm = ContainerSpecFactory.CreateWarm(Python, options, "sha256:abc", "worker-0", "cluster-a");
         var host = warm.HostConfig!;
 
-        // Everything but the image (pinned to the checked id), the labels and the idle lifetime is the same as a fresh container at the ceilings.
+        // Everything but the image (pinned to the checked id), the labels and the idle lifetime is the same as
+        // a fresh container of a job with the default limits that may reach the ceilings.
         Assert.Equal(Json(fresh with { Image = "", Labels = null, Cmd = null }), Json(warm with { Image = "", Labels = null, Cmd = null }));
         Assert.Equal("sha256:abc", warm.Image);
         Assert.True(warm.NetworkDisabled);
@@ -29,8 +31,8 @@ public class WarmPoolSpecTests
         Assert.Contains("no-new-privileges", host.SecurityOpt!);
         Assert.True(host.ReadonlyRootfs);
         Assert.Equal(host.Memory, host.MemorySwap);
-        Assert.Equal(options.RunCeiling.MemoryMb * 1024L * 1024, host.Memory);
-        Assert.Equal(options.RunCeiling.MaxProcesses + ContainerSpecFactory.OwnProcesses, host.PidsLimit);
+        Assert.Equal(StageLimits.RunDefaults.MemoryMb * 1024L * 1024, host.Memory);
+        Assert.Equal(StageLimits.RunDefaults.MaxProcesses + ContainerSpecFactory.OwnProcesses, host.PidsLimit);
         Assert.Equal("0:0", warm.User); // the idle process only; every stage execs as options.User
         Assert.Equal("runsc", host.Runtime);
         Assert.Equal("none", host.LogConfig!.Type);
@@ -71,14 +73,25 @@ public class WarmPoolSpecTests
     }
 
     [Fact]
-    public void Compiled_language_gets_room_for_both_ceilings()
+    public void Compiled_language_starts_at_compile_defaults_with_rlimits_for_both_ceilings()
     {
         var options = new SandboxOptions();
         var host = ContainerSpecFactory.CreateWarm(C, options, "sha256:abc", "w", "c").HostConfig!;
 
-        Assert.Equal(Math.Max(options.CompileCeiling.MemoryMb, options.RunCeiling.MemoryMb) * 1024L * 1024, host.Memory);
+        Assert.Equal(StageLimits.CompileDefaults.MemoryMb * 1024L * 1024, host.Memory); // the first stage: compile
         Assert.Contains(host.Ulimits!, u => u.Name == "cpu" && u.Hard == Math.Max(options.CompileCeiling.CpuTimeMs, options.RunCeiling.CpuTimeMs) / 1000 + 3);
         Assert.Contains(host.Ulimits!, u => u.Name == "fsize" && u.Hard == Math.Max(options.CompileCeiling.MaxFileSizeKb, options.RunCeiling.MaxFileSizeKb) * 1024L);
+    }
+
+    [Fact]
+    public void Warm_first_stage_never_exceeds_a_lowered_ceiling()
+    {
+        var options = new SandboxOptions { RunCeiling = StageLimits.RunMaxima with { MemoryMb = 64, MaxProcesses = 8 } };
+
+        var first = ContainerSpecFactory.WarmFirstStage(Python, options);
+
+        Assert.Equal(64, first.MemoryMb);
+        Assert.Equal(8, first.MaxProcesses);
     }
 
     private static string Json(Goxec.Docker.ContainerCreateRequest spec) => JsonSerializer.Serialize(spec);
