@@ -30,6 +30,7 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton<ClusterIdentity>();
         // Registered before the consumer so they stop after it: jobs draining at shutdown still hand
         // their containers to the removal queue, and the pool removes its idle ones last.
+        builder.Services.AddSingleton<SandboxActivity>();
         builder.Services.AddSingleton<ContainerRemovals>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ContainerRemovals>());
         builder.Services.AddSingleton<WarmPool>();

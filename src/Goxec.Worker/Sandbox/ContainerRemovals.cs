@@ -9,9 +9,10 @@ namespace Goxec.Worker.Sandbox;
 /// the container down. Each stays tracked (so the reaper leaves it alone) until it is gone; what
 /// cannot be removed is left to the reaper, and shutdown waits for the queue to drain.
 /// </summary>
-public sealed class ContainerRemovals(IDockerClient docker, RunningJobs running, ILogger<ContainerRemovals> logger) : BackgroundService
+public sealed class ContainerRemovals(IDockerClient docker, RunningJobs running, SandboxActivity activity, ILogger<ContainerRemovals> logger) : BackgroundService
 {
     private const int Parallelism = 2;
+    private static readonly TimeSpan QuietWait = TimeSpan.FromSeconds(1);
     private readonly Channel<(string Id, string Name)> _queue = Channel.CreateUnbounded<(string, string)>();
 
     /// <summary>Queues a container (still tracked under <paramref name="name"/>) for removal; untracked once gone.</summary>
@@ -32,7 +33,11 @@ public sealed class ContainerRemovals(IDockerClient docker, RunningJobs running,
     private async Task DrainAsync()
     {
         await foreach (var (id, name) in _queue.Reader.ReadAllAsync())
+        {
+            // The next job's engine calls go first; a used container waits a moment longer (still tracked).
+            if (!_queue.Reader.Completion.IsCompleted) await activity.WaitQuietAsync(QuietWait, CancellationToken.None);
             await RemoveNowAsync(id, name);
+        }
     }
 
     public async Task RemoveNowAsync(string id, string name)

@@ -14,7 +14,7 @@ namespace Goxec.Worker.Sandbox;
 /// touches a path the job controls.
 /// </summary>
 public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
-    Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, ILogger<ContainerSandbox> logger) : ISandbox
+    Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, ILogger<ContainerSandbox> logger) : ISandbox
 {
     private static int _warnedNoCgroup;
     private SandboxOptions Options => options.Value;
@@ -26,6 +26,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         var compileLimits = language.Compiled ? (job.CompileLimits ?? StageLimits.CompileDefaults).AtMost(Options.CompileCeiling) : null;
         StageLimits[] all = compileLimits is null ? [runLimits] : [compileLimits, runLimits];
 
+        using var inside = activity.Enter();
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
         // Ended once the files are in (or by the finally below when preparing fails).
@@ -53,7 +54,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             throw;
         }
         prepare?.Dispose();
-        GoxecMetrics.SandboxStart.Record(Stopwatch.GetElapsedTime(preparing).TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
+        var prepared = Stopwatch.GetElapsedTime(preparing);
+        GoxecMetrics.SandboxStart.Record(prepared.TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
         GoxecMetrics.ContainersRunning.Add(1);
 
         try
@@ -86,6 +88,9 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             ThrowIfNotStarted(run);
             await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
+            logger.LogDebug("Job {JobId} in the sandbox: prepared in {Prepare:F1} ms ({Kind}), stages done {Stages:F1} ms later (run wall {Wall} ms)",
+                job.Id, prepared.TotalMilliseconds, candidate is not null && containerId == candidate.Id ? "warm" : "fresh",
+                (Stopwatch.GetElapsedTime(preparing) - prepared).TotalMilliseconds, run.WallTimeMs);
             return new SandboxOutcome(verdict, compile, run, message);
         }
         catch (DockerException e)
@@ -94,6 +99,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         }
         finally
         {
+            inside.Dispose();
             // Off the critical path: the result is stored while the engine removes the container.
             await removals.EnqueueAsync(containerId, name);
             if (candidate is not null) running.UntrackContainer(candidate.Name);
