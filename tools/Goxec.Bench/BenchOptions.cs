@@ -18,7 +18,7 @@ public sealed record BenchOptions
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
     public int Workers { get; init; } = 2;
 
-    public int IngestCount => Ingest ?? (Quick ? 60 : 3000);
+    public int IngestCount => Ingest ?? (Quick ? 60 : 2000);
 
     /// <summary>Jobs timed per concurrency level: enough for a p90, a few rounds of the level.</summary>
     public int JobsAt(int concurrency) => Quick ? Math.Max(2, concurrency) : Math.Max(20, concurrency * 4);
