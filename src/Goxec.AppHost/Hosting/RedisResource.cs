@@ -14,9 +14,17 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
     /// <summary>True when the directory is ours to delete on dispose.</summary>
     internal bool OwnsDataDirectory { get; set; }
 
-    public string ConnectionString => $"127.0.0.1:{AllocatedPorts[0]}";
+    public string ConnectionString => LocalPassword is { } password ? $"{Host(0)}:{AllocatedPorts[0]},password={password}" : $"{Host(0)}:{AllocatedPorts[0]}";
 
-    /// <summary>Published deployments only: a local Redis listens on 127.0.0.1 and has no password.</summary>
+    /// <summary>
+    /// Off the loopback (placed on another host's address) Redis listens where others can reach it, and
+    /// its protected mode refuses them without a password: it gets a random one, for this run only.
+    /// </summary>
+    internal string? LocalPassword => Host(0) == "127.0.0.1" ? null : _password.Value;
+
+    private readonly Lazy<string> _password = new(() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
+    /// <summary>Published deployments only (a local run uses <see cref="LocalPassword"/>).</summary>
     public ParameterResource? Password { get; internal set; }
 
     public const int ContainerPort = 6379;
@@ -40,7 +48,7 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
     internal override string EndpointScheme => "tcp";
 
     internal override Func<int, CancellationToken, Task<HealthResult>> HealthCheck =>
-        (replica, ct) => HealthChecks.RedisPingAsync(AllocatedPorts[replica], ct);
+        (replica, ct) => HealthChecks.RedisPingAsync(Host(replica), AllocatedPorts[replica], LocalPassword, ct);
 
     internal override void Validate()
     {
@@ -54,13 +62,15 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
         return new LaunchSpec(ExecutableResource.ResolveCommand("redis-server") ?? "redis-server",
         [
             "--port", AllocatedPorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
+            "--bind", Host(0),
             "--dir", DataDirectory!,
             "--appendonly", "yes",
             "--appendfsync", AppendFsync,
             "--maxmemory-policy", "noeviction",
             // AOF is the durability story; RDB snapshots would only add fork pauses.
             "--save", "",
+            // On the command line, like the rest: this machine's process list is no wider a circle than its files.
+            .. (LocalPassword is { } password ? ["--requirepass", password] : Array.Empty<string>()),
         ], DataDirectory!);
     }
 }
