@@ -27,6 +27,9 @@ public abstract class Resource(string name)
     /// <summary>Per replica: the network namespace and address it runs at, or null for this host's loopback.</summary>
     internal Func<int, Placement?> Placement { get; set; } = _ => null;
 
+    /// <summary>The published form (image, probes, limits); untouched by local runs.</summary>
+    public ContainerSettings Container { get; } = new();
+
     internal List<Dependency> Dependencies { get; } = [];
 
     internal List<Action<Dictionary<string, string>>> EnvironmentCallbacks { get; } = [];
@@ -71,6 +74,9 @@ public interface IResourceWithConnectionString
     string Name { get; }
 
     string ConnectionString { get; }
+
+    /// <summary>The connection string inside a published deployment (service name, password).</summary>
+    PublishedVariable PublishedConnectionString(string variableName);
 }
 
 public enum ResourceState { Pending, Starting, Running, Healthy, Restarting, Completed, Failed, Exited, Stopping, Stopped }

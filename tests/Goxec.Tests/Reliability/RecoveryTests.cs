@@ -5,6 +5,7 @@ using Goxec.Docker;
 using Goxec.Hosting;
 using Goxec.Jobs;
 using Goxec.Redis;
+using Goxec.Tests.Infrastructure;
 using Goxec.Worker.Sandbox;
 
 namespace Goxec.Tests.Reliability;
@@ -52,7 +53,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         using var docker = new DockerClient();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(Timeout);
-        while ((await docker.ListContainersAsync([$"{ContainerSpecFactory.JobLabel}={id}"], deadline.Token)).Count > 0)
+        while ((await JobContainers.ListAsync(docker, id, deadline.Token)).Count > 0)
             await Task.Delay(250, deadline.Token);
     }
 
