@@ -124,6 +124,24 @@ public static class JobScripts
         """);
 
     /// <summary>
+    /// The heartbeat: resets the idle time of this worker's pending entries (XCLAIM JUSTID counts no
+    /// delivery), but only of jobs it still runs. A worker back from a network cut must not take back
+    /// an entry another worker reclaimed meanwhile, nor freshen one it has just released for a retry.
+    /// KEYS: stream, then one job per entry. ARGV: group, consumer, then the entry ids. Returns the count kept.
+    /// </summary>
+    public static readonly RedisScript KeepClaims = new("""
+        local kept = 0
+        for i = 2, #KEYS do
+          local job = redis.call('HMGET', KEYS[i], 'status', 'worker')
+          if job[1] == 'running' and job[2] == ARGV[2] then
+            redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i + 1], 'JUSTID')
+            kept = kept + 1
+          end
+        end
+        return kept
+        """);
+
+    /// <summary>
     /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
     /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
     /// never needs a length trim that could drop one).

@@ -89,6 +89,15 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
         (await JobScripts.Release.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream],
             [JobKeys.Group, worker, entryId, (long)Math.Max(0, idle.TotalMilliseconds), attempt], ct)).AsInt64() == 1;
 
+    /// <summary>Keeps <paramref name="worker"/>'s claims fresh on the entries whose jobs it still runs; returns how many.</summary>
+    public async Task<long> KeepClaimsAsync(string worker, IReadOnlyCollection<KeyValuePair<string, string>> jobByEntry, CancellationToken ct)
+    {
+        if (jobByEntry.Count == 0) return 0;
+        RedisArg[] keys = [JobKeys.Stream, .. jobByEntry.Select(p => (RedisArg)JobKeys.Job(p.Value))];
+        RedisArg[] args = [JobKeys.Group, worker, .. jobByEntry.Select(p => (RedisArg)p.Key)];
+        return (await JobScripts.KeepClaims.EvaluateAsync(redis, keys, args, ct)).AsInt64();
+    }
+
     /// <summary>Stores the result if it is the first, and acknowledges the entry. True when this result won.</summary>
     public Task<bool> CompleteAsync(string id, JobResult result, string? entryId, CancellationToken ct) =>
         FinishAsync(id, JobStatus.Completed, result, entryId, deadLetterReason: null, error: null, ct);

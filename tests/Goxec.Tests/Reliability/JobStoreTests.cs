@@ -159,6 +159,24 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal("next", await PendingOwnerAsync(entry));
     }
 
+    [Fact]
+    public async Task The_heartbeat_keeps_only_the_claims_of_jobs_the_worker_still_runs()
+    {
+        await _store.EnqueueAsync(Spec("g1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct); // owned by consumer "w"
+        await _store.StartAsync("g1", "w", Ct).WaitAsync(Timeout, Ct);
+        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "w", 0, entry, "IDLE", 60_000, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(1, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
+        Assert.True(await PendingIdleAsync(entry) < 60_000);
+
+        // "w" was cut off; "next" reclaimed the entry and runs the job. w's heartbeat must not take it back.
+        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        await _store.StartAsync("g1", "next", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(0, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal("next", await PendingOwnerAsync(entry));
+    }
+
     private async Task<long> PendingIdleAsync(string entry) =>
         (await PendingAsync(entry))[2].AsInt64();
 
