@@ -51,6 +51,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             if (candidate is not null) running.UntrackContainer(candidate.Name);
             prepare?.SetStatus(ActivityStatusCode.Error, e.Message);
             prepare?.Dispose();
+            pool.JobLeft();
             throw;
         }
         prepare?.Dispose();
@@ -104,6 +105,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             await removals.EnqueueAsync(containerId, name);
             if (candidate is not null) running.UntrackContainer(candidate.Name);
             GoxecMetrics.ContainersRunning.Add(-1);
+            pool.JobLeft();
         }
     }
 
