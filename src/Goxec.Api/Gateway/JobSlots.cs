@@ -14,26 +14,18 @@ public sealed class JobSlots(IRedisClient redis, IOptions<JobStoreOptions> jobs)
     public const string KeyPrefix = "goxec:active:";
 
     // KEYS: the caller's set. ARGV: cap, ttl seconds, then the ids to reserve.
-    // A reserved id without a job hash counts for 30 s: its enqueue may be on the way.
-    // Returns {reserved (1/0), unfinished jobs before this reservation}.
-    private static readonly RedisScript Reserve = new("""
-        local now = tonumber(redis.call('TIME')[1])
-        local cap = tonumber(ARGV[1])
-        local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-        local active = 0
-        for i = 1, #members, 2 do
-          local status = redis.call('HGET', 'goxec:job:' .. members[i], 'status')
-          if status == 'completed' or status == 'dead_lettered' or (not status and now - tonumber(members[i + 1]) > 30) then
-            redis.call('ZREM', KEYS[1], members[i])
-          else
-            active = active + 1
-          end
-        end
-        if active + #ARGV - 2 > cap then return {0, active} end
+    // Returns {reserved (1/0), unfinished jobs before this reservation (an upper bound when reserved)}.
+    private static readonly RedisScript Reserve = new(JobScripts.ReserveFunction + """
+        local reserved, active, now = reserve(KEYS[1], tonumber(ARGV[1]), #ARGV - 2)
+        if not reserved then return {0, active} end
         for i = 3, #ARGV do redis.call('ZADD', KEYS[1], now, ARGV[i]) end
         redis.call('EXPIRE', KEYS[1], ARGV[2])
         return {1, active}
         """);
+
+    /// <summary>The caller's cap, for the submission script to reserve in the same step; null when the caller has none.</summary>
+    public static SlotCap? CapOf(Caller caller) =>
+        caller.Limits is null ? null : new SlotCap(KeyPrefix + caller.Bucket, caller.Limits.MaxConcurrentJobs);
 
     /// <summary>Reserves one slot per id, all or none. Returns the unfinished count when refused.</summary>
     public async Task<(bool Reserved, long Active)> ReserveAsync(Caller caller, IReadOnlyList<string> ids, CancellationToken ct)

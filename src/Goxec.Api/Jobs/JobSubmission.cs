@@ -9,9 +9,9 @@ namespace Goxec.Api.Jobs;
 
 /// <summary>
 /// One submission, shared by the single and the batch endpoints (and any streaming one): validate,
-/// check the callback, take a slot under the caller's concurrent-job cap, then store and queue.
+/// check the callback, then (in one script) take a slot under the caller's concurrent-job cap, store and queue.
 /// </summary>
-internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slots, JobStore store, TimeProvider clock, IOptions<WebhookOptions> webhooks)
+internal sealed class JobSubmission(JobRequestValidator validator, JobStore store, TimeProvider clock, IOptions<WebhookOptions> webhooks)
 {
     public async Task<(JobSpec? Spec, Dictionary<string, string[]> Errors)> PrepareAsync(SubmitJobRequest request, CancellationToken ct)
     {
@@ -29,11 +29,6 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slot
     /// <summary>The job it stands for (new, or an earlier one with the same idempotency key), or a 429 problem.</summary>
     public async Task<(Enqueued? Job, ProblemHttpResult? Refusal)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey, CancellationToken ct)
     {
-        var (reserved, active) = await slots.ReserveAsync(caller, [spec.Id], ct);
-        if (!reserved)
-            return (null, TypedResults.Problem(
-                $"{caller.Name} has {active} unfinished jobs, the most allowed at once ({caller.Limits!.MaxConcurrentJobs}). Submit again when one finishes.",
-                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs"));
         // The producer span's context travels in the entry: the worker's spans are its children.
         using var publish = GoxecDiagnostics.Api.StartActivity($"send {JobKeys.Stream}", ActivityKind.Producer);
         publish?.SetTag("messaging.system", "redis");
@@ -44,9 +39,13 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobSlots slot
         // Scoped to the caller: another caller sending the same key must get a job of its own, never
         // this caller's job (with its code and output).
         var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, ct);
-        if (!enqueued.IsNew) await slots.ReleaseAsync(caller, spec.Id, ct);
-        else GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
+        // Idempotency, the cap and the enqueue are one script: one round trip per submission.
+        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, JobSlots.CapOf(caller), ct);
+        if (enqueued.Refused)
+            return (null, TypedResults.Problem(
+                $"{caller.Name} has {enqueued.Unfinished} unfinished jobs, the most allowed at once ({caller.Limits!.MaxConcurrentJobs}). Submit again when one finishes.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs"));
+        if (enqueued.IsNew) GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
         return (enqueued, null);
     }
 }

@@ -6,21 +6,61 @@ namespace Goxec.Jobs;
 /// The job state machine lives in these scripts so each transition is one atomic step:
 /// nothing can observe a job half-stored, and the first terminal result wins.
 /// </summary>
-internal static class JobScripts
+public static class JobScripts
 {
     /// <summary>
-    /// Stores the job hash and queues its stream entry together, so a queued entry always has a job.
-    /// With an idempotency key (KEYS[3]) already taken, nothing is stored and the earlier job's id is returned.
-    /// KEYS: job, stream, idempotency key (optional). ARGV: ttl seconds, id, schema version, traceparent,
-    /// then hash field/value pairs. Returns {job id, entry id or ''}.
+    /// Lua defining <c>reserve(set, cap, wanted)</c> over a caller's sorted set of unfinished job ids:
+    /// returns true, or false and the unfinished count, and the Redis time (seconds) to score new ids with.
+    /// An id whose job finished, or whose job was never stored within 30 s, is dropped, so the count
+    /// heals itself and a crashed Api replica leaks nothing. Pruning reads every member's job, so it
+    /// runs only when the set itself is over the cap: below it, even counting every member as unfinished
+    /// there is room. A submission stays O(log n) however many jobs a caller has queued, and the
+    /// pruning is bounded by the cap.
     /// </summary>
-    public static readonly RedisScript Enqueue = new("""
-        if KEYS[3] then
+    public const string ReserveFunction = """
+        local function reserve(set, cap, wanted)
+          local now = tonumber(redis.call('TIME')[1])
+          local active = redis.call('ZCARD', set)
+          if active + wanted > cap then
+            local members = redis.call('ZRANGE', set, 0, -1, 'WITHSCORES')
+            active = 0
+            for i = 1, #members, 2 do
+              local status = redis.call('HGET', 'goxec:job:' .. members[i], 'status')
+              if status == 'completed' or status == 'dead_lettered' or (not status and now - tonumber(members[i + 1]) > 30) then
+                redis.call('ZREM', set, members[i])
+              else
+                active = active + 1
+              end
+            end
+            if active + wanted > cap then return false, active, now end
+          end
+          return true, active, now
+        end
+
+        """;
+
+    /// <summary>
+    /// One round trip per submission: with an idempotency key (KEYS[3], '' for none) already taken,
+    /// nothing is stored and the earlier job's id is returned; else, with a caller's slot set (KEYS[4],
+    /// '' for no cap), a slot under the cap is reserved or the submission refused; then the job hash is
+    /// stored and its stream entry queued together, so a queued entry always has a job.
+    /// KEYS: job, stream, idempotency key, slot set. ARGV: ttl seconds, id, schema version, traceparent,
+    /// cap, slot set ttl seconds, then hash field/value pairs.
+    /// Returns {job id, entry id or ''}, or {'', '', unfinished jobs} when the cap refused it.
+    /// </summary>
+    public static readonly RedisScript Enqueue = new(ReserveFunction + """
+        if KEYS[3] ~= '' then
           local earlier = redis.call('GET', KEYS[3])
           if earlier then return {earlier, ''} end
-          redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[1])
         end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+        if KEYS[4] ~= '' then
+          local reserved, active, now = reserve(KEYS[4], tonumber(ARGV[5]), 1)
+          if not reserved then return {'', '', active} end
+          redis.call('ZADD', KEYS[4], now, ARGV[2])
+          redis.call('EXPIRE', KEYS[4], ARGV[6])
+        end
+        if KEYS[3] ~= '' then redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[1]) end
+        redis.call('HSET', KEYS[1], unpack(ARGV, 7))
         redis.call('EXPIRE', KEYS[1], ARGV[1])
         return {ARGV[2], redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'v', ARGV[3], 'traceparent', ARGV[4])}
         """);
@@ -52,6 +92,35 @@ internal static class JobScripts
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'startedAt', ARGV[2])
         return {'run', attempts}
+        """);
+
+    /// <summary>
+    /// Counts a failed attempt and puts the job back to queued, but only while that attempt is still
+    /// the job's current one (running, same worker, same attempt number). A worker cut off from Redis
+    /// for longer than the reclaim time comes back to a job another worker has taken over, or
+    /// finished: its late failure must not turn a completed job back into a queued one.
+    /// KEYS: job. ARGV: worker, attempt, error. Returns the failures so far, or -1 when the attempt is stale.
+    /// </summary>
+    public static readonly RedisScript RecordFailure = new("""
+        local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts')
+        if job[1] ~= 'running' or job[2] ~= ARGV[1] or job[3] ~= ARGV[2] then return -1 end
+        local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+        redis.call('HSET', KEYS[1], 'status', 'queued', 'lastError', ARGV[3])
+        return failures
+        """);
+
+    /// <summary>
+    /// Leaves the entry pending but makes it look idle, so a reclaim picks it up after a backoff; only
+    /// while the attempt is still the job's current one (running, or queued by its own failure record).
+    /// A stale attempt's XCLAIM would otherwise take the entry from the worker now running the job and
+    /// hand it to a third one. KEYS: job, stream. ARGV: group, consumer, entry id, idle ms, attempt.
+    /// Returns 1 when released, 0 when the attempt is stale.
+    /// </summary>
+    public static readonly RedisScript Release = new("""
+        local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts')
+        if (job[1] ~= 'running' and job[1] ~= 'queued') or job[2] ~= ARGV[2] or job[3] ~= ARGV[5] then return 0 end
+        redis.call('XCLAIM', KEYS[2], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'JUSTID')
+        return 1
         """);
 
     /// <summary>

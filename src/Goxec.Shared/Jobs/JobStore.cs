@@ -14,18 +14,27 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     /// Stores the job and queues it in one atomic step. With an idempotency key seen before (within the
     /// retention window), nothing is stored and the earlier job's id comes back instead.
     /// </summary>
-    public async Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, CancellationToken ct)
+    public Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, CancellationToken ct) =>
+        EnqueueAsync(spec, traceParent, idempotencyKey, cap: null, ct);
+
+    /// <summary>
+    /// As above, and within the same step takes a slot under the caller's cap on unfinished jobs (see
+    /// <see cref="JobScripts.ReserveFunction"/>); when the cap is full nothing is stored and
+    /// <see cref="Enqueued.Refused"/> is set. A repeat of an earlier idempotency key takes no slot.
+    /// </summary>
+    public async Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, SlotCap? cap, CancellationToken ct)
     {
         var specJson = JsonSerializer.Serialize(spec, GoxecJsonContext.Default.JobSpec);
-        RedisArg[] keys = idempotencyKey is null
-            ? [JobKeys.Job(spec.Id), JobKeys.Stream]
-            : [JobKeys.Job(spec.Id), JobKeys.Stream, JobKeys.Idempotency(idempotencyKey)];
-        var reply = (await JobScripts.Enqueue.EvaluateAsync(redis, keys,
+        var reply = (await JobScripts.Enqueue.EvaluateAsync(redis,
+            [JobKeys.Job(spec.Id), JobKeys.Stream, idempotencyKey is null ? "" : JobKeys.Idempotency(idempotencyKey), cap?.Key ?? ""],
             [(long)Options.Retention.TotalSeconds, spec.Id, JobKeys.SchemaVersion, traceParent ?? "",
+             cap?.MaxUnfinished ?? 0, (long)Options.Retention.TotalSeconds,
              "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
              "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct)).AsArray();
         var id = reply[0].AsString()!;
-        return new Enqueued(id, IsNew: id == spec.Id);
+        return id.Length == 0
+            ? new Enqueued("", IsNew: false, Refused: true, Unfinished: reply[2].AsInt64())
+            : new Enqueued(id, IsNew: id == spec.Id);
     }
 
     /// <summary>Queues a dead-lettered job again as new. False when the job is gone or not dead-lettered.</summary>
@@ -61,6 +70,24 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
         };
         return (outcome, (int)reply[1].AsInt64());
     }
+
+    /// <summary>
+    /// Counts a failed attempt and requeues the job, if <paramref name="attempt"/> by <paramref name="worker"/>
+    /// is still the job's current attempt. Returns the failures so far, or null for a stale attempt.
+    /// </summary>
+    public async Task<long?> RecordFailureAsync(string id, string worker, int attempt, string error, CancellationToken ct)
+    {
+        var failures = (await JobScripts.RecordFailure.EvaluateAsync(redis, [JobKeys.Job(id)], [worker, attempt, error], ct)).AsInt64();
+        return failures < 0 ? null : failures;
+    }
+
+    /// <summary>
+    /// Leaves the entry pending, idle for <paramref name="idle"/> already, for a reclaim to retry it; false
+    /// (and nothing done) when the attempt is no longer the job's current one.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(string id, string entryId, string worker, int attempt, TimeSpan idle, CancellationToken ct) =>
+        (await JobScripts.Release.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream],
+            [JobKeys.Group, worker, entryId, (long)Math.Max(0, idle.TotalMilliseconds), attempt], ct)).AsInt64() == 1;
 
     /// <summary>Stores the result if it is the first, and acknowledges the entry. True when this result won.</summary>
     public Task<bool> CompleteAsync(string id, JobResult result, string? entryId, CancellationToken ct) =>
@@ -120,4 +147,8 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
 public enum StartOutcome { Run, AlreadyFinished, Gone }
 
 /// <summary>The job that stands for a submission: new, or an earlier one with the same idempotency key.</summary>
-public sealed record Enqueued(string Id, bool IsNew);
+/// <summary>The job a submission stands for; <see cref="Refused"/> when the caller's cap left no slot (then nothing was stored).</summary>
+public sealed record Enqueued(string Id, bool IsNew, bool Refused = false, long Unfinished = 0);
+
+/// <summary>A caller's cap on unfinished jobs: its sorted set of job ids and the most it may have at once.</summary>
+public sealed record SlotCap(string Key, long MaxUnfinished);

@@ -110,6 +110,12 @@ public sealed class JobConsumer(IRedisClient redis, JobProcessor processor, Runn
             _inFlight[entry.EntryId] = Task.Run(async () =>
             {
                 try { await processor.ProcessAsync(entry, _abort.Token); }
+                // Redis out of reach even for the failure record (a network cut): the entry stays pending and a
+                // reclaim takes it up. Said out loud, where it used to vanish as an unobserved task exception.
+                catch (Exception e) when (!_abort.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Job {JobId} (entry {Entry}) was left unfinished: {Error}", entry.Field("id"), entry.EntryId, e.Message);
+                }
                 finally
                 {
                     running.Remove(entry.EntryId);

@@ -69,7 +69,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             {
                 using (var stage = StartStage("compile", language.Id))
                     compile = Measured(stage, "compile", language.Id,
-                        await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, compileLimits, events, cancellationToken));
+                        await stages.RunAsync("compile", [.. language.Compile!, .. job.CompilerArgs ?? []], FixedStdin.Empty, compileLimits, events, cancellationToken));
                 ThrowIfNotStarted(compile);
                 await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
@@ -85,7 +85,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
             StageResult run;
             using (var stage = StartStage("run", language.Id))
-                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken));
+                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken,
+                    mergeStderr: job.MergeStderr));
             ThrowIfNotStarted(run);
             await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+
+namespace Goxec.Bench;
+
+/// <summary>The report as a Markdown table, for the console and the README.</summary>
+public static class Table
+{
+    public static string Render(BenchReport report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| scenario | conc. | jobs | errors | p50 ms | p90 ms | p99 ms | jobs/s | p50 ÷ floor | jobs/s ÷ floor |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in report.Floors.Concat(report.EndToEnd))
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {(s.Kind == "floor" ? "floor: " : "")}{s.Name.Replace($" c={s.Concurrency}", "", StringComparison.Ordinal)} | {s.Concurrency} | {s.Count} | {s.Errors} | {s.P50:0} | {s.P90:0} | {s.P99:0} | {s.PerSecond:0.0} | {Ratio(s.RatioP50)} | {Ratio(s.RatioPerSecond)} |");
+        if (report.Ingest is { } i)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Ingest (workers paused): {i.Accepted} of {i.Requested} accepted in {i.WallSeconds:0.00} s over {i.Connections} connections = **{i.AcceptedPerSecond:0} accepted/s**, " +
+                $"POST p50 {i.P50:0.0} ms, p90 {i.P90:0.0} ms, p99 {i.P99:0.0} ms. Drained in {i.DrainSeconds:0} s: {i.Completed} completed, {i.DeadLettered} dead-lettered, {i.Lost} lost, {i.Duplicates} duplicated.");
+        }
+        if (report.Soak is { } soak)
+        {
+            md.AppendLine();
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Soak: {soak.Jobs} jobs in {soak.DurationSeconds:0} s ({soak.Errors} errors); RSS ") +
+                string.Join(", ", soak.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.FirstMb:0} → {p.LastMb:0} MB (slope {p.SlopeMbPerMinute:+0.00;-0.00} MB/min)"))) + ".");
+        }
+        return md.ToString();
+    }
+
+    private static string Ratio(double? r) => r is { } v ? v.ToString("0.00×", CultureInfo.InvariantCulture) : "–";
+}
