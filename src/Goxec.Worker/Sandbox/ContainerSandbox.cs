@@ -51,6 +51,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             if (candidate is not null) running.UntrackContainer(candidate.Name);
             prepare?.SetStatus(ActivityStatusCode.Error, e.Message);
             prepare?.Dispose();
+            pool.JobLeft();
             throw;
         }
         prepare?.Dispose();
@@ -105,6 +106,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             await removals.EnqueueAsync(containerId, name);
             if (candidate is not null) running.UntrackContainer(candidate.Name);
             GoxecMetrics.ContainersRunning.Add(-1);
+            pool.JobLeft();
         }
     }
 
@@ -154,9 +156,10 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
 
     /// <summary>
     /// Makes an idle pool container the job's: its image must still be the language's current one, its
-    /// memory and pids become the job's first stage's (when they differ), it takes the job's name (so a duplicate
-    /// attempt still clashes), and the files go in. The three engine calls run at once. Any failure
-    /// removes it and returns null: the job then runs on a fresh container, never failing for the pool.
+    /// memory and pids become the job's first stage's (when they differ), it takes the job's name (so a
+    /// duplicate attempt still clashes), and the files go in through the waiting tar. All four run at
+    /// once: no job code runs before every one has succeeded. Any failure removes the container and
+    /// returns null: the job then runs on a fresh container, never failing for the pool.
     /// </summary>
     private async Task<string?> TryAdoptAsync(WarmContainer warm, string name, StageLimits first, LanguageDefinition language, byte[] files,
         CancellationToken ct)
@@ -165,22 +168,22 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         var reason = "engine";
         try
         {
-            var image = docker.GetImageIdAsync(language.Image, ct);
             var resources = ContainerSpecFactory.Resources(first);
+            var image = docker.GetImageIdAsync(language.Image, ct);
             var update = resources == warm.Resources ? Task.CompletedTask : docker.UpdateContainerAsync(warm.Id, resources, ct);
             var rename = docker.RenameContainerAsync(warm.Id, name, ct);
-            await Task.WhenAll(image, update, rename);
-            var adopted = Stopwatch.GetElapsedTime(started);
+            var upload = warm.Upload.DeliverAsync(files, Options.UploadTimeout, ct);
+            var ended = await Task.WhenAll(EndedAsync(image, started), EndedAsync(update, started), EndedAsync(rename, started), EndedAsync(upload, started));
+            if (upload.IsFaulted) reason = "upload";
+            await Task.WhenAll(image, update, rename, upload); // rethrows the first failure
             if (await image != warm.ImageId)
             {
                 reason = "stale_image";
                 throw new SandboxException($"its image {warm.ImageId} is no longer {language.Image} ({await image ?? "missing"})");
             }
-            reason = "upload";
-            await warm.Upload.DeliverAsync(files, Options.UploadTimeout, ct);
             GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "hit"), new("reason", "idle"));
-            logger.LogDebug("Took warm container {Container} for {Language}: check+update+rename {Adopt:F1} ms, upload {Upload:F1} ms",
-                warm.Id[..12], language.Id, adopted.TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - adopted).TotalMilliseconds);
+            logger.LogDebug("Took warm container {Container} for {Language}: image check {Image:F1} ms, update {Update:F1} ms, rename {Rename:F1} ms, files {Files:F1} ms",
+                warm.Id[..12], language.Id, ended[0], ended[1], ended[2], ended[3]);
             await warm.Upload.DisposeAsync();
             return warm.Id;
         }
@@ -195,6 +198,13 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
                 warm.Id[..Math.Min(12, warm.Id.Length)], language.Id, reason, e.Message);
             return null;
         }
+    }
+
+    /// <summary>Milliseconds from <paramref name="start"/> until the call ended, however it ended.</summary>
+    private static async Task<double> EndedAsync(Task call, long start)
+    {
+        try { await call; } catch { /* reported by the caller */ }
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     private static Activity? StartStage(string stage, string language)

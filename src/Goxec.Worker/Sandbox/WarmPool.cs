@@ -51,8 +51,17 @@ public sealed class WarmPool : BackgroundService
         _demand.Record(language);
         WarmContainer? taken = null;
         if (_idle.TryGetValue(language, out var idle)) idle.TryDequeue(out taken);
-        _wake.Release(); // refill (or warm a cold language up) now, not at the next check
         return taken;
+    }
+
+    /// <summary>
+    /// A job has left the sandbox: refill (or warm a cold language up) now rather than at the next
+    /// check. Not at the take: measured on 2 cores, creating the replacement while the job's own
+    /// stages ran made those stages about three times slower.
+    /// </summary>
+    public void JobLeft()
+    {
+        if (Pool.Enabled) _wake.Release();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
