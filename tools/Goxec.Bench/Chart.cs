@@ -28,7 +28,7 @@ public static class Chart
         var floorsAt1 = report.Floors.Where(f => f.Concurrency == 1).ToList();
         var high = report.Floors.Count == 0 ? 1 : report.Floors.Max(f => f.Concurrency);
         var floorsHigh = report.Floors.Where(f => f.Concurrency == high && f.Name.StartsWith("engine", StringComparison.Ordinal)).ToList();
-        Panel(svg, Left, "End-to-end latency, ms (bar p50, ▬ p90, ● p99)", e2e, s => s.P50, s => [s.P90, s.P99], floorsAt1.Select(f => (f.Name + " p50", f.P50)).ToList());
+        Panel(svg, Left, "End-to-end latency, ms (bar p50, ▬ p90, ● p99; floors at concurrency 1)", e2e, s => s.P50, s => [s.P90, s.P99], floorsAt1.Select(f => (f.Name + " p50", f.P50)).ToList());
         Panel(svg, Left + PanelWidth + Gap, $"Throughput, jobs/s (floors at concurrency {high})", e2e, s => s.PerSecond, _ => [], floorsHigh.Select(f => (f.Name, f.PerSecond)).ToList());
         svg.AppendLine("</svg>");
         return svg.ToString();
