@@ -58,17 +58,16 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         };
     }
 
-    /// <summary>Latency against the fresh-container floor at concurrency 1; throughput against the floor at the same concurrency.</summary>
+    /// <summary>Latency and throughput against the fresh-container floor of the same language at the same concurrency.</summary>
     private static Scenario WithRatios(Scenario s, IReadOnlyList<Scenario> floors)
     {
         var name = Floors.Engine(s.Language);
-        var latency = floors.FirstOrDefault(f => f.Name == name && f.Concurrency == 1);
-        var throughput = floors.FirstOrDefault(f => f.Name == name && f.Concurrency == s.Concurrency);
+        var floor = floors.FirstOrDefault(f => f.Name == name && f.Concurrency == s.Concurrency);
         return s with
         {
-            Floor = latency is null ? null : name,
-            RatioP50 = latency is { P50: > 0 } ? Math.Round(s.P50 / latency.P50, 3) : null,
-            RatioPerSecond = throughput is { PerSecond: > 0 } ? Math.Round(s.PerSecond / throughput.PerSecond, 3) : null,
+            Floor = floor is null ? null : name,
+            RatioP50 = floor is { P50: > 0 } ? Math.Round(s.P50 / floor.P50, 3) : null,
+            RatioPerSecond = floor is { PerSecond: > 0 } ? Math.Round(s.PerSecond / floor.PerSecond, 3) : null,
         };
     }
 

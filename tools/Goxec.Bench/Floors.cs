@@ -25,9 +25,9 @@ public sealed class Floors(BenchOptions options, LanguageCatalog catalog, TextWr
 
     public async Task<List<Scenario>> RunAsync(CancellationToken ct)
     {
-        var high = options.Concurrency.Max();
+        // Every level the end-to-end runs at, so each figure is set against the floor under the same load.
         var floors = new List<Scenario>();
-        foreach (var concurrency in new[] { 1, high }.Distinct())
+        foreach (var concurrency in options.Concurrency.Prepend(1).Distinct())
         {
             var count = concurrency == 1 ? options.FloorSamples : Math.Max(options.FloorSamples, concurrency * 2);
             floors.Add(await MeasureAsync(Bare, "python", concurrency, count, (_, c) => RunHostAsync(HostPython, ["-c", "print(1)"], "1", c), ct));

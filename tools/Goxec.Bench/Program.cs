@@ -1,5 +1,15 @@
 using Goxec.Bench;
 
+// Redraws the chart and table of an earlier run from its bench.json (e.g. after the chart changed).
+if (args is ["--redraw", var earlier])
+{
+    var saved = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(earlier, "bench.json")), BenchJsonContext.Default.BenchReport)!;
+    await File.WriteAllTextAsync(Path.Combine(earlier, "bench.svg"), Chart.Render(saved));
+    await File.WriteAllTextAsync(Path.Combine(earlier, "bench.md"), Table.Render(saved));
+    Console.WriteLine(Table.Render(saved));
+    return 0;
+}
+
 BenchOptions options;
 try
 {

@@ -36,8 +36,11 @@ public sealed class Soak(BenchOptions options, TextWriter progress)
         {
             foreach (var (name, pid) in processes)
                 if (RssMb(pid) is { } mb) samples[name].Add((clock.Elapsed.TotalMinutes, mb));
-            progress.Write($"\r  soak: {clock.Elapsed.TotalSeconds:F0}/{options.Soak.TotalSeconds:F0} s, {jobs} jobs, " +
-                           string.Join(", ", samples.Select(s => $"{s.Key} {(s.Value.Count > 0 ? s.Value[^1].Mb : 0):F0} MB")));
+            var line = $"  soak: {clock.Elapsed.TotalSeconds:F0}/{options.Soak.TotalSeconds:F0} s, {jobs} jobs, " +
+                       string.Join(", ", samples.Select(s => $"{s.Key} {(s.Value.Count > 0 ? s.Value[^1].Mb : 0):F0} MB"));
+            // One updating line on a terminal; in a log, a line every half minute.
+            if (!Console.IsOutputRedirected) progress.Write("\r" + line);
+            else if (samples.Values.First().Count % 6 == 1) progress.WriteLine(line);
         }
         while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
         await Task.WhenAll(load);
