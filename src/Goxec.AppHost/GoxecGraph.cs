@@ -9,9 +9,17 @@ public static class GoxecGraph
     {
         options ??= new GoxecGraphOptions();
 
+        // Published deployments only (a local run keeps Redis on loopback and no admin key).
+        var redisPassword = builder.AddParameter("redis-password", secret: true);
+        var adminKey = builder.AddParameter("admin-key", secret: true);
+
         var redis = builder.AddRedis("redis", options.RedisPort)
             .WithAppendFsync(options.AppendFsync)
-            .WithDataDirectory(options.RedisDataDir);
+            .WithDataDirectory(options.RedisDataDir)
+            .WithPassword(redisPassword)
+            .PublishAsRedisContainer("goxec/redis", volumeSizeGb: 4)
+            .WithContainerUser(AppImages.RedisUid)
+            .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 256, CpuLimit: 1, MemoryLimitMb: 1024));
 
         var web = builder.AddNpmBuild("web", "src/Goxec.Web")
             .SkipWhen(!options.BuildWeb, "BuildWeb is off");
@@ -21,13 +29,25 @@ public static class GoxecGraph
             .WithReplicas(options.ApiReplicas)
             .WithHttpEndpoint(port: options.ApiPort)
             .WithHttpHealthCheck("/health")
-            .WithEnvironment(options.Environment);
+            .WithEnvironment(options.Environment)
+            .PublishAsContainer("goxec/api", containerPort: 8080)
+            .WithExternalHttpEndpoints()
+            .WithHttpLivenessCheck("/alive").WithHttpReadinessCheck("/health")
+            .WithSecretEnvironment("Gateway__AdminKey", adminKey)
+            .WithContainerUser(AppImages.AppUid)
+            .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 256, CpuLimit: 1, MemoryLimitMb: 512));
 
         var worker = builder.AddProject<Projects.Goxec_Worker>("worker")
             .WithReference(redis).WaitFor(redis)
             .WithReplicas(options.Workers)
             .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(options.Environment);
+            .WithEnvironment(options.Environment)
+            .PublishAsContainer("goxec/worker", containerPort: 8080)
+            .WithHttpLivenessCheck("/alive").WithHttpReadinessCheck("/health")
+            .WithDockerEngineAccess()
+            // The worker's own process; the jobs' containers have their own limits on the engine.
+            .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 192, CpuLimit: 1, MemoryLimitMb: 512))
+            .WithStopGracePeriod(TimeSpan.FromSeconds(45)); // it drains running jobs for up to 40 s
         if (options.WorkerRestartBackoff is { } backoff) worker.WithRestartBackoff(backoff.Initial, backoff.Max);
 
         builder.OnStarted(app => app.Output.WriteLine($"Goxec API: {app.GetEndpoint(api.Resource.Name)}"));

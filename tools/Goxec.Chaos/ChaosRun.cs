@@ -211,8 +211,12 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         var patience = Stopwatch.StartNew();
         while (true)
         {
-            var left = (await docker.ListContainersAsync([ContainerSpecFactory.JobLabel], ct))
-                .Count(c => _accepted.ContainsKey(c.Labels.GetValueOrDefault(ContainerSpecFactory.JobLabel, "")));
+            // A fresh container carries its job's label; a warm one taken from the pool only its name.
+            var labelled = (await docker.ListContainersAsync([ContainerSpecFactory.JobLabel], ct))
+                .Where(c => _accepted.ContainsKey(c.Labels.GetValueOrDefault(ContainerSpecFactory.JobLabel, "")));
+            var renamed = (await docker.ListContainersAsync([ContainerSpecFactory.PoolLabel], ct))
+                .Where(c => c.Names.Any(n => n.Split('-') is ["goxec", var job, _] && _accepted.ContainsKey(job)));
+            var left = labelled.Concat(renamed).DistinctBy(c => c.Id).Count();
             if (left == 0 || patience.Elapsed > ContainerReaper.Interval * 3) return left;
             await Task.Delay(1000, ct);
         }

@@ -12,10 +12,12 @@ namespace Goxec.Api.Compat;
 /// </summary>
 internal sealed class CompatRunner(JobSubmission submission, JobStore store, JobCompletionWaiter waiter, IOptions<SubmissionOptions> options)
 {
-    public async Task<Submitted> SubmitAsync(SubmitJobRequest request, Caller caller, bool wait, CancellationToken ct)
+    /// <param name="adjust">Sets what only the adapter knows (Judge0's stderr redirect, compiler options, callback format).</param>
+    public async Task<Submitted> SubmitAsync(SubmitJobRequest request, Caller caller, bool wait, CancellationToken ct, Func<JobSpec, JobSpec>? adjust = null)
     {
-        var (spec, errors) = await submission.PrepareAsync(request, ct);
-        if (spec is null) return new Submitted(null, null, errors, null);
+        var (prepared, errors) = await submission.PrepareAsync(request, ct);
+        if (prepared is null) return new Submitted(null, null, errors, null);
+        var spec = adjust is null ? prepared : adjust(prepared);
         // Registered before the job exists, so a finish that races the wait is never missed.
         using var completion = wait ? waiter.Watch(spec.Id) : null;
         var (enqueued, refusal) = await submission.EnqueueAsync(spec, caller, null, ct);

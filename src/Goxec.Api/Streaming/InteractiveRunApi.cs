@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -86,47 +85,34 @@ internal static class InteractiveRunApi
     private static async Task ForwardInputAsync(WebSocket socket, string id, IRedisClient redis, InteractiveOptions limits, TimeSpan ttl,
         StreamingOptions streaming, CancellationToken ct)
     {
-        var key = JobEvents.StdinKey(id);
-        long total = 0;
+        var input = new JobInput(redis, id, limits.MaxInputBytes, ttl);
         try
         {
             while (socket.State == WebSocketState.Open && await ReceiveAsync(socket, limits.MaxMessageBytes, ct) is { } message)
             {
-                RedisCommand? command = message.Type switch
+                Task<bool>? added = message.Type switch
                 {
-                    "stdin" when message.Data is { } data => new RedisCommand("XADD", key, "*", "type", "stdin", "data", data),
-                    "eof" => new RedisCommand("XADD", key, "*", "type", "eof", "data", ""),
-                    "signal" when message.Signal is "SIGINT" or "SIGTERM" or "SIGKILL" => new RedisCommand("XADD", key, "*", "type", "signal", "data", message.Signal),
+                    "stdin" when message.Data is { } data => input.StdinAsync(data, ct),
+                    "eof" => input.EofAsync(ct),
+                    "signal" when message.Signal is "SIGINT" or "SIGTERM" or "SIGKILL" => input.SignalAsync(message.Signal, ct),
                     _ => null,
                 };
-                if (command is null) continue; // unknown or malformed input messages are ignored, not fatal
-                total += message.Data?.Length ?? 0;
-                if (total > limits.MaxInputBytes)
+                if (added is null) continue; // unknown or malformed input messages are ignored, not fatal
+                if (!await added)
                 {
                     await SubscriberPump.CloseAsync(socket, CloseCodes.TooMuchInput, $"more than {limits.MaxInputBytes} bytes of input", streaming);
                     return;
                 }
-                await redis.ExecuteBatchAsync([command, new RedisCommand("EXPIRE", key, (long)ttl.TotalSeconds)], ct);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or JsonException or InvalidDataException) { }
     }
 
     /// <summary>One text message, parsed; null when the client closed. Oversized messages are refused.</summary>
-    private static async Task<ClientMessage?> ReceiveAsync(WebSocket socket, int maxBytes, CancellationToken ct)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), ct);
-            if (result.MessageType == WebSocketMessageType.Close) return null;
-            buffer.Advance(result.Count);
-            if (buffer.WrittenCount > maxBytes) throw new InvalidDataException($"A message may have at most {maxBytes} bytes.");
-            if (result.EndOfMessage) break;
-        }
-        return JsonSerializer.Deserialize(buffer.WrittenSpan, InteractiveJsonContext.Default.ClientMessage)
-            ?? throw new InvalidDataException("A message must be a JSON object.");
-    }
+    private static async Task<ClientMessage?> ReceiveAsync(WebSocket socket, int maxBytes, CancellationToken ct) =>
+        await WebSocketMessages.ReceiveAsync(socket, maxBytes, ct) is { } bytes
+            ? JsonSerializer.Deserialize(bytes.Span, InteractiveJsonContext.Default.ClientMessage) ?? throw new InvalidDataException("A message must be a JSON object.")
+            : null;
 
     private static async Task RejectAsync(WebSocket socket, string message, Dictionary<string, string[]>? errors, StreamingOptions options,
         int closeCode = CloseCodes.BadInit)

@@ -10,11 +10,19 @@ namespace Goxec.Api.Streaming;
 /// </summary>
 internal static class SubscriberPump
 {
-    public static async Task<bool> PumpAsync(WebSocket socket, IAsyncEnumerable<StreamMessage> messages, StreamingOptions options, CancellationToken ct)
+    public static Task<bool> PumpAsync(WebSocket socket, IAsyncEnumerable<StreamMessage> messages, StreamingOptions options, CancellationToken ct) =>
+        PumpAsync(socket, messages, m => m.ToUtf8(), options, ct);
+
+    /// <summary>
+    /// Any message format (Piston's, say). <paramref name="closing"/> picks the close frame once the messages
+    /// ended normally; by default 1000 "job finished".
+    /// </summary>
+    public static async Task<bool> PumpAsync<T>(WebSocket socket, IAsyncEnumerable<T> messages, Func<T, byte[]> encode, StreamingOptions options,
+        CancellationToken ct, Func<(int Code, string Reason)>? closing = null)
     {
-        var queue = Channel.CreateBounded<StreamMessage>(new BoundedChannelOptions(options.MaxQueuedMessages) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<T>(new BoundedChannelOptions(options.MaxQueuedMessages) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var sending = SendAllAsync(socket, queue.Reader, options, stop.Token);
+        var sending = SendAllAsync(socket, queue.Reader, encode, options, stop.Token);
         var tooSlow = false;
         try
         {
@@ -38,11 +46,12 @@ internal static class SubscriberPump
             return false;
         }
         var delivered = await sending;
-        if (delivered) await CloseAsync(socket, CloseCodes.JobFinished, "job finished", options);
+        var (code, reason) = closing?.Invoke() ?? (CloseCodes.JobFinished, "job finished");
+        if (delivered) await CloseAsync(socket, code, reason, options);
         return delivered;
     }
 
-    private static async Task<bool> WaitForRoomAsync(ChannelWriter<StreamMessage> queue, StreamMessage message, TimeSpan timeout, CancellationToken ct)
+    private static async Task<bool> WaitForRoomAsync<T>(ChannelWriter<T> queue, T message, TimeSpan timeout, CancellationToken ct)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
         wait.CancelAfter(timeout);
@@ -57,7 +66,7 @@ internal static class SubscriberPump
         }
     }
 
-    private static async Task<bool> SendAllAsync(WebSocket socket, ChannelReader<StreamMessage> queue, StreamingOptions options, CancellationToken ct)
+    private static async Task<bool> SendAllAsync<T>(WebSocket socket, ChannelReader<T> queue, Func<T, byte[]> encode, StreamingOptions options, CancellationToken ct)
     {
         try
         {
@@ -65,7 +74,7 @@ internal static class SubscriberPump
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(options.SendTimeout);
-                await socket.SendAsync(message.ToUtf8(), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                await socket.SendAsync(encode(message), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
             }
             return true;
         }

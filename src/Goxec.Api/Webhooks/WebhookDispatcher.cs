@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Goxec.Jobs;
 using Goxec.Redis;
 using Microsoft.Extensions.Options;
@@ -11,13 +10,14 @@ namespace Goxec.Api.Webhooks;
 /// Api replica and workers know nothing of webhooks. An entry is acknowledged after its delivery
 /// succeeded or finally failed; entries a vanished replica held are claimed after <see cref="ClaimIdle"/>.
 /// </summary>
-internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, WebhookSender sender,
+internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, WebhookSender sender, IEnumerable<ICallbackFormat> formats,
     IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string Group = "webhooks";
     /// <summary>Longer than a whole delivery with every retry, so a live replica's entry is never taken.</summary>
     private static readonly TimeSpan ClaimIdle = TimeSpan.FromMinutes(5);
 
+    private readonly Dictionary<string, ICallbackFormat> _formats = formats.ToDictionary(f => f.Name, StringComparer.Ordinal);
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     // Never disposed: deliveries still finishing at shutdown release their slot after the host is gone.
@@ -87,8 +87,9 @@ internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, Webh
             var spec = jobId is null ? null : await store.GetSpecAsync(jobId, ct);
             if (spec?.CallbackUrl is { } url && await store.GetAsync(spec.Id, ct) is { } job)
             {
-                var body = JsonSerializer.SerializeToUtf8Bytes(job, GoxecJsonContext.Default.JobView);
-                await sender.DeliverAsync(url, entryId, body, ct);
+                // A format this replica does not know (a newer one, mid-deploy) falls back to Goxec's own shape.
+                var format = _formats.GetValueOrDefault(spec.CallbackFormat ?? GoxecCallbackFormat.FormatName) ?? _formats[GoxecCallbackFormat.FormatName];
+                await sender.DeliverAsync(url, entryId, format.Render(job, spec), ct, format.Method);
             }
             await redis.ExecuteAsync(new RedisCommand("XACK", JobKeys.Finished, Group, entryId), ct);
         }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Goxec.Api.Webhooks;
 
 /// <summary>
-/// POSTs one signed delivery, retrying with exponential backoff. The address check runs again here, on
+/// Sends one signed delivery (POST, or the format's method), retrying with exponential backoff. The address check runs again here, on
 /// the address actually connected to: a name that resolved to a public address at submission may resolve
 /// to 127.0.0.1 now (DNS rebinding), and redirects are not followed for the same reason.
 /// </summary>
@@ -21,13 +21,13 @@ public sealed class WebhookSender(IOptions<WebhookOptions> options, TimeProvider
     }) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>True when the receiver answered 2xx within the tries.</summary>
-    public async Task<bool> DeliverAsync(string url, string deliveryId, byte[] body, CancellationToken ct)
+    public async Task<bool> DeliverAsync(string url, string deliveryId, byte[] body, CancellationToken ct, HttpMethod? method = null)
     {
         var settings = options.Value;
         var delay = settings.WebhookBackoff;
         for (var attempt = 1; ; attempt++)
         {
-            var error = await TryOnceAsync(url, deliveryId, body, attempt, ct);
+            var error = await TryOnceAsync(method ?? HttpMethod.Post, url, deliveryId, body, attempt, ct);
             if (error is null) return true;
             if (attempt >= settings.WebhookAttempts)
             {
@@ -40,11 +40,11 @@ public sealed class WebhookSender(IOptions<WebhookOptions> options, TimeProvider
         }
     }
 
-    private async Task<string?> TryOnceAsync(string url, string deliveryId, byte[] body, int attempt, CancellationToken ct)
+    private async Task<string?> TryOnceAsync(HttpMethod method, string url, string deliveryId, byte[] body, int attempt, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Value.WebhookTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookSignature.Header, WebhookSignature.Create(options.Value.WebhookSecret, clock.GetUtcNow().ToUnixTimeSeconds(), body));
         request.Headers.Add("Goxec-Delivery", deliveryId);

@@ -28,17 +28,23 @@ internal static class HealthChecks
     }
 
     /// <summary>True once Redis answers PING with +PONG (while loading the AOF it answers -LOADING).</summary>
-    public static async Task<HealthResult> RedisPingAsync(int port, CancellationToken ct)
+    public static async Task<HealthResult> RedisPingAsync(string host, int port, string? password, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(s_probeTimeout);
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            await client.ConnectAsync(host, port, timeout.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
             var buffer = new byte[64];
+            if (password is not null)
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"*2\r\n$4\r\nAUTH\r\n${password.Length}\r\n{password}\r\n"), timeout.Token);
+                var auth = Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer, timeout.Token)).TrimEnd();
+                if (auth != "+OK") return new(false, "AUTH: " + auth);
+            }
+            await stream.WriteAsync("*1\r\n$4\r\nPING\r\n"u8.ToArray(), timeout.Token);
             var read = await stream.ReadAsync(buffer, timeout.Token);
             var reply = Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
             return new(reply == "+PONG", "PING: " + reply);

@@ -24,6 +24,12 @@ public abstract class Resource(string name)
     /// <summary>Delay before restarting a crashed instance: starts at Initial, doubles up to Max.</summary>
     public (TimeSpan Initial, TimeSpan Max) RestartBackoff { get; internal set; } = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
+    /// <summary>Per replica: the network namespace and address it runs at, or null for this host's loopback.</summary>
+    internal Func<int, Placement?> Placement { get; set; } = _ => null;
+
+    /// <summary>The published form (image, probes, limits); untouched by local runs.</summary>
+    public ContainerSettings Container { get; } = new();
+
     internal List<Dependency> Dependencies { get; } = [];
 
     internal List<Action<Dictionary<string, string>>> EnvironmentCallbacks { get; } = [];
@@ -44,10 +50,13 @@ public abstract class Resource(string name)
 
     public Uri GetEndpoint(int replica = 0) =>
         replica < AllocatedPorts.Length
-            ? new Uri($"{EndpointScheme}://127.0.0.1:{AllocatedPorts[replica]}")
+            ? new Uri($"{EndpointScheme}://{Host(replica)}:{AllocatedPorts[replica]}")
             : throw new InvalidOperationException($"Resource '{Name}' has no endpoint for replica {replica} (is the application built?).");
 
     internal virtual string EndpointScheme => "http";
+
+    /// <summary>The address the replica listens on: its placement's, or loopback.</summary>
+    internal string Host(int replica) => Placement(replica)?.Address ?? "127.0.0.1";
 
     /// <summary>Names shown in logs: "api" for a single instance, "worker-0", "worker-1" for replicas.</summary>
     internal string InstanceName(int replica) => Replicas == 1 ? Name : $"{Name}-{replica}";
@@ -65,6 +74,9 @@ public interface IResourceWithConnectionString
     string Name { get; }
 
     string ConnectionString { get; }
+
+    /// <summary>The connection string inside a published deployment (service name, password).</summary>
+    PublishedVariable PublishedConnectionString(string variableName);
 }
 
 public enum ResourceState { Pending, Starting, Running, Healthy, Restarting, Completed, Failed, Exited, Stopping, Stopped }

@@ -16,8 +16,12 @@ public static class ResourceBuilderExtensions
     /// <summary>Gives the process <c>ConnectionStrings__{name}</c>, as <c>GetConnectionString(name)</c> reads it.</summary>
     public static IResourceBuilder<T> WithReference<T, TSource>(this IResourceBuilder<T> builder, IResourceBuilder<TSource> source)
         where T : Resource
-        where TSource : Resource, IResourceWithConnectionString =>
-        builder.WithEnvironment($"ConnectionStrings__{source.Resource.Name}", () => source.Resource.ConnectionString);
+        where TSource : Resource, IResourceWithConnectionString
+    {
+        var name = $"ConnectionStrings__{source.Resource.Name}";
+        builder.Resource.Container.Variables.Add(source.Resource.PublishedConnectionString(name));
+        return builder.WithEnvironment(name, () => source.Resource.ConnectionString);
+    }
 
     /// <summary>Start only after every instance of <paramref name="dependency"/> is healthy.</summary>
     public static IResourceBuilder<T> WaitFor<T>(this IResourceBuilder<T> builder, IResourceBuilder<Resource> dependency) where T : Resource
@@ -53,8 +57,9 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>A constant: local runs and published containers both get it.</summary>
     public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value) where T : Resource =>
-        builder.WithEnvironment(name, () => value);
+        builder.WithPublishedEnvironment(name, value).WithEnvironment(name, () => value);
 
     /// <summary>The value is computed at each launch, so it can name ports picked at build time.</summary>
     public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string> value) where T : Resource
@@ -70,6 +75,7 @@ public static class ResourceBuilderExtensions
         {
             foreach (var (name, value) in variables) env[name] = value;
         });
+        foreach (var (name, value) in variables) builder.WithPublishedEnvironment(name, value);
         return builder;
     }
 

@@ -25,7 +25,7 @@ public sealed partial class ResourceInstance
             ChildProcess child;
             try
             {
-                child = ChildProcess.Start(Resource.GetLaunchSpec(), BuildEnvironment(), Log);
+                child = ChildProcess.Start(Resource.GetLaunchSpec().PlacedIn(Resource.Placement(Replica)), BuildEnvironment(), Log);
             }
             // Whatever goes wrong here (an environment callback, fork) must show as Failed, not as a silently faulted task.
             catch (Exception e)

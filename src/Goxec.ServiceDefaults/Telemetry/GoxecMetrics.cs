@@ -20,6 +20,9 @@ public static class GoxecMetrics
     public static readonly Counter<long> RateLimitRejections = Meter.CreateCounter<long>("goxec.ratelimit.rejections", "{request}", "Requests refused by a caller's token bucket.");
     public static readonly UpDownCounter<long> ContainersRunning = Meter.CreateUpDownCounter<long>("goxec.containers.running", "{container}", "Sandbox containers alive now.");
 
+    /// <summary>Tagged language, result (hit: ran warm; miss: none idle; fallback: a warm one failed, the job ran fresh) and reason.</summary>
+    public static readonly Counter<long> PoolTakes = Meter.CreateCounter<long>("goxec.pool.takes", "{take}", "Jobs that asked the warm pool for a container.");
+
     public static readonly Histogram<double> QueueWait = Meter.CreateHistogram("goxec.job.queue_wait", "s", "From enqueue to a worker starting the job.", advice: Seconds);
     public static readonly Histogram<double> SandboxStart = Meter.CreateHistogram("goxec.sandbox.start", "s", "Creating and starting a container and delivering the files.", advice: Seconds);
     public static readonly Histogram<double> StageDuration = Meter.CreateHistogram("goxec.stage.duration", "s", "One stage (compile, run) of a job.", advice: Seconds);

@@ -19,7 +19,12 @@ public sealed record SubmitJobRequest(
 
 public sealed record SourceFile(string Name, string Content);
 
-/// <summary>A validated job as stored and as handed to a worker. Workers ignore <see cref="CallbackUrl"/>: the Api delivers it.</summary>
+/// <summary>
+/// A validated job as stored and as handed to a worker. Workers ignore <see cref="CallbackUrl"/> and
+/// <see cref="CallbackFormat"/>: the Api delivers it. <see cref="MergeStderr"/> sends the run's stderr into its
+/// stdout (one pipe, so in order); <see cref="CompilerArgs"/> are extra argv words after the compile command.
+/// Both are set by the Judge0 adapter only.
+/// </summary>
 public sealed record JobSpec(
     string Id,
     string Language,
@@ -31,7 +36,10 @@ public sealed record JobSpec(
     StageLimits? CompileLimits = null,
     string? ExpectedOutput = null,
     bool Interactive = false,
-    string? CallbackUrl = null);
+    string? CallbackUrl = null,
+    bool MergeStderr = false,
+    IReadOnlyList<string>? CompilerArgs = null,
+    string? CallbackFormat = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus

@@ -33,6 +33,17 @@ public static class JobEvents
     /// <summary>The stream id that <paramref name="seq"/> names, for <c>XREAD … STREAMS key id</c>.</summary>
     public static string EntryId(long seq) => $"{seq / PerAttempt}-{seq % PerAttempt}";
 
+    /// <summary>
+    /// The signals a client may send a running interactive program (Linux's standard set). The Api refuses others and
+    /// the worker checks again, since the name ends up in a <c>kill -s</c> command.
+    /// </summary>
+    public static readonly IReadOnlySet<string> UserSignals = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2",
+        "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    };
+
     public static long Attempt(string entryId) => long.Parse(entryId.AsSpan(0, entryId.IndexOf('-')), CultureInfo.InvariantCulture);
 
 }

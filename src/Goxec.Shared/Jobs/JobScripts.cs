@@ -95,6 +95,53 @@ public static class JobScripts
         """);
 
     /// <summary>
+    /// Counts a failed attempt and puts the job back to queued, but only while that attempt is still
+    /// the job's current one (running, same worker, same attempt number). A worker cut off from Redis
+    /// for longer than the reclaim time comes back to a job another worker has taken over, or
+    /// finished: its late failure must not turn a completed job back into a queued one.
+    /// KEYS: job. ARGV: worker, attempt, error. Returns the failures so far, or -1 when the attempt is stale.
+    /// </summary>
+    public static readonly RedisScript RecordFailure = new("""
+        local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts')
+        if job[1] ~= 'running' or job[2] ~= ARGV[1] or job[3] ~= ARGV[2] then return -1 end
+        local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+        redis.call('HSET', KEYS[1], 'status', 'queued', 'lastError', ARGV[3])
+        return failures
+        """);
+
+    /// <summary>
+    /// Leaves the entry pending but makes it look idle, so a reclaim picks it up after a backoff; only
+    /// while the attempt is still the job's current one (running, or queued by its own failure record).
+    /// A stale attempt's XCLAIM would otherwise take the entry from the worker now running the job and
+    /// hand it to a third one. KEYS: job, stream. ARGV: group, consumer, entry id, idle ms, attempt.
+    /// Returns 1 when released, 0 when the attempt is stale.
+    /// </summary>
+    public static readonly RedisScript Release = new("""
+        local job = redis.call('HMGET', KEYS[1], 'status', 'worker', 'attempts')
+        if (job[1] ~= 'running' and job[1] ~= 'queued') or job[2] ~= ARGV[2] or job[3] ~= ARGV[5] then return 0 end
+        redis.call('XCLAIM', KEYS[2], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'JUSTID')
+        return 1
+        """);
+
+    /// <summary>
+    /// The heartbeat: resets the idle time of this worker's pending entries (XCLAIM JUSTID counts no
+    /// delivery), but only of jobs it still runs. A worker back from a network cut must not take back
+    /// an entry another worker reclaimed meanwhile, nor freshen one it has just released for a retry.
+    /// KEYS: stream, then one job per entry. ARGV: group, consumer, then the entry ids. Returns the count kept.
+    /// </summary>
+    public static readonly RedisScript KeepClaims = new("""
+        local kept = 0
+        for i = 2, #KEYS do
+          local job = redis.call('HMGET', KEYS[i], 'status', 'worker')
+          if job[1] == 'running' and job[2] == ARGV[2] then
+            redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i + 1], 'JUSTID')
+            kept = kept + 1
+          end
+        end
+        return kept
+        """);
+
+    /// <summary>
     /// Stores a terminal outcome only if none is stored yet, announces it, then acknowledges and
     /// deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
     /// never needs a length trim that could drop one).

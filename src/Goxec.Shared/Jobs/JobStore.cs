@@ -71,6 +71,33 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
         return (outcome, (int)reply[1].AsInt64());
     }
 
+    /// <summary>
+    /// Counts a failed attempt and requeues the job, if <paramref name="attempt"/> by <paramref name="worker"/>
+    /// is still the job's current attempt. Returns the failures so far, or null for a stale attempt.
+    /// </summary>
+    public async Task<long?> RecordFailureAsync(string id, string worker, int attempt, string error, CancellationToken ct)
+    {
+        var failures = (await JobScripts.RecordFailure.EvaluateAsync(redis, [JobKeys.Job(id)], [worker, attempt, error], ct)).AsInt64();
+        return failures < 0 ? null : failures;
+    }
+
+    /// <summary>
+    /// Leaves the entry pending, idle for <paramref name="idle"/> already, for a reclaim to retry it; false
+    /// (and nothing done) when the attempt is no longer the job's current one.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(string id, string entryId, string worker, int attempt, TimeSpan idle, CancellationToken ct) =>
+        (await JobScripts.Release.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream],
+            [JobKeys.Group, worker, entryId, (long)Math.Max(0, idle.TotalMilliseconds), attempt], ct)).AsInt64() == 1;
+
+    /// <summary>Keeps <paramref name="worker"/>'s claims fresh on the entries whose jobs it still runs; returns how many.</summary>
+    public async Task<long> KeepClaimsAsync(string worker, IReadOnlyCollection<KeyValuePair<string, string>> jobByEntry, CancellationToken ct)
+    {
+        if (jobByEntry.Count == 0) return 0;
+        RedisArg[] keys = [JobKeys.Stream, .. jobByEntry.Select(p => (RedisArg)JobKeys.Job(p.Value))];
+        RedisArg[] args = [JobKeys.Group, worker, .. jobByEntry.Select(p => (RedisArg)p.Key)];
+        return (await JobScripts.KeepClaims.EvaluateAsync(redis, keys, args, ct)).AsInt64();
+    }
+
     /// <summary>Stores the result if it is the first, and acknowledges the entry. True when this result won.</summary>
     public Task<bool> CompleteAsync(string id, JobResult result, string? entryId, CancellationToken ct) =>
         FinishAsync(id, JobStatus.Completed, result, entryId, deadLetterReason: null, error: null, ct);

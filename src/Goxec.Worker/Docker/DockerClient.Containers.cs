@@ -25,6 +25,21 @@ public sealed partial class DockerClient
         return inspect.Config?.Labels ?? new Dictionary<string, string>();
     }
 
+    public async Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default)
+    {
+        ValidateImageReference(image);
+        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ImageInspectResponse, cancellationToken);
+        return inspect.Id;
+    }
+
+    public async Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/rename?name={Escape(name)}", null, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
     public async Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default)
     {
         var query = name is null ? "" : $"?name={Escape(name)}";

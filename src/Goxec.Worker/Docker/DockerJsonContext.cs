@@ -41,7 +41,9 @@ internal sealed record ContainerStateResponse(
     [property: JsonPropertyName("StartedAt")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("FinishedAt")] DateTimeOffset? FinishedAt);
 
-internal sealed record ImageInspectResponse([property: JsonPropertyName("Config")] ContainerConfigResponse? Config);
+internal sealed record ImageInspectResponse(
+    [property: JsonPropertyName("Id")] string? Id,
+    [property: JsonPropertyName("Config")] ContainerConfigResponse? Config);
 
 internal sealed record ContainerConfigResponse(
     [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels);

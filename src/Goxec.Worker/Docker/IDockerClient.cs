@@ -14,6 +14,12 @@ public interface IDockerClient : IDisposable
     /// <summary>The image's labels, or null when the image is not there.</summary>
     Task<IReadOnlyDictionary<string, string>?> GetImageLabelsAsync(string image, CancellationToken cancellationToken = default);
 
+    /// <summary>The image's content id ("sha256:…"), or null when the image is not there.</summary>
+    Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames a container (POST /containers/{id}/rename). A name in use throws <see cref="DockerConflictException"/>.</summary>
+    Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a container and returns its id. A name clash throws <see cref="DockerConflictException"/>.</summary>
     Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default);
 

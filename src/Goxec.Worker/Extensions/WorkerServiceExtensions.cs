@@ -16,6 +16,8 @@ internal static class WorkerServiceExtensions
             .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.MaxDeliveries >= o.MaxAttempts && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
             .ValidateOnStart();
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section)
+            .Validate(o => o.Pool.MaxTotal >= 0 && o.Pool.MaxPerLanguage >= 0 && o.Pool.PrewarmSize >= 0 && o.Pool.CheckInterval > TimeSpan.Zero
+                && o.Pool.DemandWindow > TimeSpan.Zero && o.Pool.MaxIdle > TimeSpan.Zero && o.Pool.FailureBackoff >= TimeSpan.Zero, "Sandbox:Pool settings are out of range.")
             .Validate(o => o.RunCeiling.MemoryMb >= 16 && o.CompileCeiling.MemoryMb >= 16 && o.RunCeiling.MaxProcesses > 0 && o.Cpus > 0 && o.SampleInterval > TimeSpan.Zero, "Sandbox limits are out of range.")
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
@@ -26,6 +28,13 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton<JobProcessor>();
         builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddSingleton<ClusterIdentity>();
+        // Registered before the consumer so they stop after it: jobs draining at shutdown still hand
+        // their containers to the removal queue, and the pool removes its idle ones last.
+        builder.Services.AddSingleton<SandboxActivity>();
+        builder.Services.AddSingleton<ContainerRemovals>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ContainerRemovals>());
+        builder.Services.AddSingleton<WarmPool>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WarmPool>());
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<WorkerRegistry>();
         builder.Services.AddHostedService<ContainerReaper>();

@@ -95,39 +95,35 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         {
             activity?.SetStatus(ActivityStatusCode.Error, "abandoned at shutdown");
             // Shutting down past the grace period: the entry stays pending for another worker.
-            await ReleaseAsync(entry, TimeSpan.Zero);
+            await ReleaseAsync(id, entry, attempts, TimeSpan.Zero);
         }
         catch (Exception e) when (e is SandboxException or RedisConnectionException or TimeoutException or IOException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            var failures = await RecordFailureAsync(id, e.Message);
+            // Counted only while this attempt is still the job's current one: after a long network cut the
+            // job may be running elsewhere or finished, and this late write must not requeue it.
+            if (await store.RecordFailureAsync(id, Options.ConsumerName, attempts, e.Message, CancellationToken.None) is not { } failures)
+            {
+                logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side, but another attempt has taken over; leaving the job to it", attempts, id);
+                return;
+            }
             logger.LogWarning(e, "Attempt {Attempt} of job {JobId} failed on our side ({Failures} of {Max})", attempts, id, failures, Options.MaxAttempts);
             if (failures >= Options.MaxAttempts)
                 await DeadLetterAsync(id, entry, "infrastructure_error", e.Message, attempts);
             else
-                await ReleaseAsync(entry, Backoff(failures));
+                await ReleaseAsync(id, entry, attempts, Backoff(failures));
         }
-    }
-
-    /// <summary>Counts a failed attempt (and keeps its error for the dead letter); returns the failures so far.</summary>
-    private async Task<long> RecordFailureAsync(string id, string error)
-    {
-        var replies = await redis.ExecuteBatchAsync(
-        [
-            new RedisCommand("HINCRBY", JobKeys.Job(id), "failures", 1),
-            new RedisCommand("HSET", JobKeys.Job(id), "status", "queued", "lastError", error),
-        ]);
-        return replies[0].AsInt64();
     }
 
     /// <summary>
     /// Leaves the entry pending but makes it look idle long enough that a reclaim picks it up
     /// after <paramref name="after"/> — a retry with backoff that survives this worker dying.
+    /// A stale attempt releases nothing (the entry belongs to whoever runs the job now).
     /// </summary>
-    private Task ReleaseAsync(StreamEntry entry, TimeSpan after)
+    private async Task ReleaseAsync(string id, StreamEntry entry, int attempt, TimeSpan after)
     {
-        var idle = (long)Math.Max(0, (Options.ReclaimIdle - after).TotalMilliseconds);
-        return redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName, 0, entry.EntryId, "IDLE", idle, "JUSTID"));
+        if (!await store.ReleaseAsync(id, entry.EntryId, Options.ConsumerName, attempt, Options.ReclaimIdle - after, CancellationToken.None))
+            logger.LogInformation("Not releasing job {JobId}: attempt {Attempt} is no longer its current one", id, attempt);
     }
 
     private async Task DeadLetterAsync(string id, StreamEntry entry, string reason, string error, int attempts)

@@ -24,6 +24,9 @@ public sealed class RunningJobs
 
     public IReadOnlyCollection<string> EntryIds => [.. _jobByEntry.Keys];
 
+    /// <summary>Entry id → job id, a snapshot.</summary>
+    public IReadOnlyCollection<KeyValuePair<string, string>> Entries => [.. _jobByEntry];
+
     public IReadOnlyCollection<string> JobIds => [.. _jobByEntry.Values];
 
     public int Count => _jobByEntry.Count;

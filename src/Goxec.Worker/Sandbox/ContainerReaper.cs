@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Goxec.Worker.Sandbox;
 
 /// <summary>
-/// Removes job containers of this deployment (see <see cref="ClusterIdentity"/>) that nobody will finish: this worker's own that no running job owns (left by a
+/// Removes job and warm-pool containers of this deployment (see <see cref="ClusterIdentity"/>) that nobody will finish: this worker's own that no running job owns (left by a
 /// previous incarnation of this replica), and any whose worker has stopped sending heartbeats.
 /// Another worker's container must look orphaned on two passes in a row: a heartbeat missed while
 /// Redis restarted must not cost a live job its container.
@@ -38,7 +38,10 @@ public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, Ru
 
     public async Task<int> ReapAsync(CancellationToken ct)
     {
-        var containers = await docker.ListContainersAsync([ContainerSpecFactory.JobLabel, $"{ContainerSpecFactory.ClusterLabel}={await cluster.GetAsync(ct)}"], ct);
+        // Job containers and idle warm ones alike: a dead worker's pool must not idle on forever.
+        var containers = (await docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={await cluster.GetAsync(ct)}"], ct))
+            .Where(c => c.Labels.ContainsKey(ContainerSpecFactory.JobLabel) || c.Labels.ContainsKey(ContainerSpecFactory.PoolLabel))
+            .ToList();
         if (containers.Count == 0) return 0;
         var alive = await AliveWorkersAsync(ct);
         var me = options.Value.ConsumerName;

@@ -14,7 +14,7 @@ namespace Goxec.Worker.Sandbox;
 /// touches a path the job controls.
 /// </summary>
 public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
-    Queue.RunningJobs running, ClusterIdentity cluster, ILogger<ContainerSandbox> logger) : ISandbox
+    Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, ILogger<ContainerSandbox> logger) : ISandbox
 {
     private static int _warnedNoCgroup;
     private SandboxOptions Options => options.Value;
@@ -26,50 +26,50 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         var compileLimits = language.Compiled ? (job.CompileLimits ?? StageLimits.CompileDefaults).AtMost(Options.CompileCeiling) : null;
         StageLimits[] all = compileLimits is null ? [runLimits] : [compileLimits, runLimits];
 
-        var spec = ContainerSpecFactory.Create(language, Options, all[0], all, job.Id, attempt, worker.Value.ConsumerName,
-            await cluster.GetAsync(cancellationToken));
+        using var inside = activity.Enter();
         var name = ContainerSpecFactory.Name(job.Id, attempt);
         running.TrackContainer(name);
         // Ended once the files are in (or by the finally below when preparing fails).
         var prepare = GoxecDiagnostics.Worker.StartActivity("sandbox.prepare");
         prepare?.SetTag("container.image.name", language.Image);
         var preparing = Stopwatch.GetTimestamp();
+        var files = TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))));
         string containerId;
+        // A taken pool container stays tracked under its pool name too until the job ends: the reaper
+        // may have listed it under that name just before the rename.
+        var candidate = pool.TryTake(language.Id);
         try
         {
-            containerId = await docker.CreateContainerAsync(spec, name, cancellationToken);
+            if (candidate is null && pool.Enabled) GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "miss"), new("reason", "none_idle"));
+            var warm = candidate is null ? null : await TryAdoptAsync(candidate, name, all[0], language, files, cancellationToken);
+            prepare?.SetTag("goxec.sandbox.warm", warm is not null);
+            containerId = warm ?? await PrepareFreshAsync(language, all, job.Id, attempt, name, files, cancellationToken);
         }
-        catch (DockerException e)
+        catch (Exception e)
         {
             running.UntrackContainer(name);
+            if (candidate is not null) running.UntrackContainer(candidate.Name);
             prepare?.SetStatus(ActivityStatusCode.Error, e.Message);
             prepare?.Dispose();
-            throw new SandboxException($"Could not create the container for {language.Id} ({language.Image}): {e.Message}", e);
+            pool.JobLeft();
+            throw;
         }
+        prepare?.Dispose();
+        var prepared = Stopwatch.GetElapsedTime(preparing);
+        GoxecMetrics.SandboxStart.Record(prepared.TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
         GoxecMetrics.ContainersRunning.Add(1);
 
         try
         {
-            await docker.StartContainerAsync(containerId, cancellationToken);
-            var meter = new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId);
-            if (!meter.Available && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
-                logger.LogWarning("No cgroup v1 accounting under {Root}/*/{Parent}: CPU time and memory are not measured, and CPU time is enforced by rlimits only",
-                    Options.CgroupRoot, Options.CgroupParent);
+            var meter = Meter(containerId);
             var stages = new StageRunner(docker, containerId, Options, meter);
-
-            var files = TarArchive.Build(job.Files.Select(f => new TarArchiveFile(f.Name, Encoding.UTF8.GetBytes(f.Content))));
-            var upload = await stages.RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, cancellationToken);
-            if (upload.ExitCode != 0)
-                throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
-            prepare?.Dispose();
-            GoxecMetrics.SandboxStart.Record(Stopwatch.GetElapsedTime(preparing).TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
 
             StageResult? compile = null;
             if (compileLimits is not null)
             {
                 using (var stage = StartStage("compile", language.Id))
                     compile = Measured(stage, "compile", language.Id,
-                        await stages.RunAsync("compile", language.Compile!, FixedStdin.Empty, compileLimits, events, cancellationToken));
+                        await stages.RunAsync("compile", [.. language.Compile!, .. job.CompilerArgs ?? []], FixedStdin.Empty, compileLimits, events, cancellationToken));
                 ThrowIfNotStarted(compile);
                 await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
@@ -85,10 +85,14 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
             StageResult run;
             using (var stage = StartStage("run", language.Id))
-                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken));
+                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken,
+                    mergeStderr: job.MergeStderr));
             ThrowIfNotStarted(run);
             await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
+            logger.LogDebug("Job {JobId} in the sandbox: prepared in {Prepare:F1} ms ({Kind}), stages done {Stages:F1} ms later (run wall {Wall} ms)",
+                job.Id, prepared.TotalMilliseconds, candidate is not null && containerId == candidate.Id ? "warm" : "fresh",
+                (Stopwatch.GetElapsedTime(preparing) - prepared).TotalMilliseconds, run.WallTimeMs);
             return new SandboxOutcome(verdict, compile, run, message);
         }
         catch (DockerException e)
@@ -97,11 +101,110 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         }
         finally
         {
-            prepare?.Dispose();
-            await RemoveAsync(containerId);
-            running.UntrackContainer(name);
+            inside.Dispose();
+            // Off the critical path: the result is stored while the engine removes the container.
+            await removals.EnqueueAsync(containerId, name);
+            if (candidate is not null) running.UntrackContainer(candidate.Name);
             GoxecMetrics.ContainersRunning.Add(-1);
+            pool.JobLeft();
         }
+    }
+
+    private CgroupMeter Meter(string containerId)
+    {
+        var meter = new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId);
+        if (!meter.Available && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
+            logger.LogWarning("No cgroup v1 accounting under {Root}/*/{Parent}: CPU time and memory are not measured, and CPU time is enforced by rlimits only",
+                Options.CgroupRoot, Options.CgroupParent);
+        return meter;
+    }
+
+    /// <summary>Create, start, deliver the files. On any failure the container is removed before the error goes up.</summary>
+    private async Task<string> PrepareFreshAsync(LanguageDefinition language, StageLimits[] stages, string jobId, int attempt, string name, byte[] files,
+        CancellationToken ct)
+    {
+        var spec = ContainerSpecFactory.Create(language, Options, stages[0], stages, jobId, attempt, worker.Value.ConsumerName, await cluster.GetAsync(ct));
+        string containerId;
+        try
+        {
+            containerId = await docker.CreateContainerAsync(spec, name, ct);
+        }
+        catch (DockerException e)
+        {
+            throw new SandboxException($"Could not create the container for {language.Id} ({language.Image}): {e.Message}", e);
+        }
+        try
+        {
+            await docker.StartContainerAsync(containerId, ct);
+            await UploadAsync(containerId, files, ct);
+            return containerId;
+        }
+        catch (Exception e)
+        {
+            await removals.RemoveNowAsync(containerId, name);
+            if (e is DockerException) throw new SandboxException($"The container engine failed during the job: {e.Message}", e);
+            throw;
+        }
+    }
+
+    private async Task UploadAsync(string containerId, byte[] files, CancellationToken ct)
+    {
+        var upload = await new StageRunner(docker, containerId, Options, new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId)).RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, ct);
+        if (upload.ExitCode != 0)
+            throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
+    }
+
+    /// <summary>
+    /// Makes an idle pool container the job's: its image must still be the language's current one, its
+    /// memory and pids become the job's first stage's (when they differ), it takes the job's name (so a
+    /// duplicate attempt still clashes), and the files go in through the waiting tar. All four run at
+    /// once: no job code runs before every one has succeeded. Any failure removes the container and
+    /// returns null: the job then runs on a fresh container, never failing for the pool.
+    /// </summary>
+    private async Task<string?> TryAdoptAsync(WarmContainer warm, string name, StageLimits first, LanguageDefinition language, byte[] files,
+        CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var reason = "engine";
+        try
+        {
+            var resources = ContainerSpecFactory.Resources(first);
+            var image = docker.GetImageIdAsync(language.Image, ct);
+            var update = resources == warm.Resources ? Task.CompletedTask : docker.UpdateContainerAsync(warm.Id, resources, ct);
+            var rename = docker.RenameContainerAsync(warm.Id, name, ct);
+            var upload = warm.Upload.DeliverAsync(files, Options.UploadTimeout, ct);
+            var ended = await Task.WhenAll(EndedAsync(image, started), EndedAsync(update, started), EndedAsync(rename, started), EndedAsync(upload, started));
+            if (upload.IsFaulted) reason = "upload";
+            await Task.WhenAll(image, update, rename, upload); // rethrows the first failure
+            if (await image != warm.ImageId)
+            {
+                reason = "stale_image";
+                throw new SandboxException($"its image {warm.ImageId} is no longer {language.Image} ({await image ?? "missing"})");
+            }
+            GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "hit"), new("reason", "idle"));
+            logger.LogDebug("Took warm container {Container} for {Language}: image check {Image:F1} ms, update {Update:F1} ms, rename {Rename:F1} ms, files {Files:F1} ms",
+                warm.Id[..12], language.Id, ended[0], ended[1], ended[2], ended[3]);
+            await warm.Upload.DisposeAsync();
+            return warm.Id;
+        }
+        catch (Exception e)
+        {
+            await warm.Upload.DisposeAsync();
+            // Removed now, not queued: after the rename it holds the job's name, which the fresh container needs.
+            await removals.RemoveNowAsync(warm.Id, warm.Name);
+            if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
+            GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "fallback"), new("reason", reason));
+            logger.LogWarning("Warm container {Container} for {Language} could not be used ({Reason}: {Error}); running the job on a fresh one",
+                warm.Id[..Math.Min(12, warm.Id.Length)], language.Id, reason, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Milliseconds from <paramref name="start"/> until the call ended, however it ended.</summary>
+    private static async Task<double> EndedAsync(Task call, long start)
+    {
+        try { await call; } catch { /* reported by the caller */ }
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     private static Activity? StartStage(string stage, string language)
@@ -151,19 +254,5 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
     {
         if (meter.Processes() is { } count and <= ContainerSpecFactory.OwnProcesses) return;
         await stages.RunToolAsync(["sh", "-c", "kill -KILL -1 2>/dev/null; exit 0"], [], TimeSpan.FromSeconds(10), ct);
-    }
-
-    private async Task RemoveAsync(string containerId)
-    {
-        // Never with the job's token: a cancelled job must still leave nothing behind.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await docker.RemoveContainerAsync(containerId, timeout.Token);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Could not remove container {Container}; the reaper will", containerId);
-        }
     }
 }

@@ -16,6 +16,8 @@ public static class ContainerSpecFactory
     public const string AttemptLabel = "goxec.attempt";
     public const string WorkerLabel = "goxec.worker";
     public const string ClusterLabel = "goxec.cluster";
+    /// <summary>On an idle warm container: the language it waits for. Labels cannot change, so a taken one keeps it; its name says whose job it runs.</summary>
+    public const string PoolLabel = "goxec.pool";
 
     /// <summary>The init (which reaps orphans) and the idle process: ours, not the job's, so they do not count against its processes.</summary>
     public const int OwnProcesses = 2;
@@ -23,12 +25,45 @@ public static class ContainerSpecFactory
     /// <param name="first">The first stage's limits (compile, or run for interpreted languages); later stages update memory and pids.</param>
     /// <param name="stages">Every stage's limits: the container's rlimits must leave room for each stage's own, lower ones.</param>
     public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
-        string jobId, int attempt, string worker, string cluster) => new()
+        string jobId, int attempt, string worker, string cluster) =>
+        Build(language.Image, options, first, stages, options.MaxContainerLifetime, new Dictionary<string, string>
+        {
+            [JobLabel] = jobId,
+            [AttemptLabel] = attempt.ToString(CultureInfo.InvariantCulture),
+            [WorkerLabel] = worker,
+            [ClusterLabel] = cluster,
+        });
+
+    /// <summary>
+    /// An idle container for the warm pool: the same hardening as <see cref="Create"/>, built from the
+    /// exact image id it was checked against, with rlimits at this worker's ceilings (every stage lowers
+    /// them with prlimit, as in a fresh container) and memory and pids of the default first stage
+    /// (<see cref="WarmFirstStage"/>); a take sets the job's own with the Engine's update call unless they are the same.
+    /// </summary>
+    public static ContainerCreateRequest CreateWarm(LanguageDefinition language, SandboxOptions options, string imageId, string worker, string cluster)
     {
-        Image = language.Image,
+        StageLimits[] ceilings = language.Compiled ? [options.CompileCeiling, options.RunCeiling] : [options.RunCeiling];
+        // It may idle for MaxIdle (plus a check's delay) before its job begins.
+        var lifetime = options.MaxContainerLifetime + options.Pool.MaxIdle + 2 * options.Pool.CheckInterval;
+        return Build(imageId, options, WarmFirstStage(language, options), ceilings, lifetime, new Dictionary<string, string>
+        {
+            [PoolLabel] = language.Id,
+            [WorkerLabel] = worker,
+            [ClusterLabel] = cluster,
+        });
+    }
+
+    /// <summary>The first stage most jobs of the language bring: the defaults, within this worker's ceilings.</summary>
+    public static StageLimits WarmFirstStage(LanguageDefinition language, SandboxOptions options) =>
+        language.Compiled ? StageLimits.CompileDefaults.AtMost(options.CompileCeiling) : StageLimits.RunDefaults.AtMost(options.RunCeiling);
+
+    private static ContainerCreateRequest Build(string image, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
+        TimeSpan lifetime, Dictionary<string, string> labels) => new()
+    {
+        Image = image,
         // Not "infinity": should its worker and whole deployment vanish, the container still stops
         // by itself once no job could possibly be running in it any more.
-        Cmd = ["sleep", ((long)options.MaxContainerLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Cmd = ["sleep", ((long)lifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)],
         // The idle process runs as root (with no capabilities) only so that user code, which every
         // exec runs as options.User, cannot signal it away with kill(-1); it never runs job input.
         User = "0:0",
@@ -37,13 +72,7 @@ public static class ContainerSpecFactory
         // Nothing secret is passed; the engine's own environment never reaches the job.
         Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp"],
         NetworkDisabled = true,
-        Labels = new Dictionary<string, string>
-        {
-            [JobLabel] = jobId,
-            [AttemptLabel] = attempt.ToString(CultureInfo.InvariantCulture),
-            [WorkerLabel] = worker,
-            [ClusterLabel] = cluster,
-        },
+        Labels = labels,
         HostConfig = new HostConfig
         {
             NetworkMode = "none",
@@ -89,4 +118,7 @@ public static class ContainerSpecFactory
 
     /// <summary>One name per job and attempt, so a duplicate start of the same attempt is refused by the engine.</summary>
     public static string Name(string jobId, int attempt) => $"goxec-{jobId}-{attempt}";
+
+    /// <summary>An idle pool container's name until a job takes (and renames) it.</summary>
+    public static string WarmName(string language) => $"goxec-pool-{language}-{Guid.NewGuid():N}";
 }

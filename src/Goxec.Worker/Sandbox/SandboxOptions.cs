@@ -39,6 +39,8 @@ public sealed class SandboxOptions
     /// <summary>Wall time for delivering the files.</summary>
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    public PoolOptions Pool { get; set; } = new();
+
     /// <summary>The longest any job can keep its container: upload, compile and the longest run, with a minute to spare.</summary>
     public TimeSpan MaxContainerLifetime =>
         UploadTimeout + TimeSpan.FromMilliseconds(CompileCeiling.WallTimeMs)

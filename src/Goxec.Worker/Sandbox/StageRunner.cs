@@ -14,7 +14,7 @@ namespace Goxec.Worker.Sandbox;
 internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions options, CgroupMeter meter)
 {
     public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, StageLimits limits, IJobEvents? events,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool mergeStderr = false)
     {
         // The soft CPU rlimit sits a second above the limit: the host normally stops the stage first,
         // at millisecond precision and for all its processes together; the rlimit is the backstop.
@@ -25,6 +25,9 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             options.Prlimit, $"--cpu={cpuSeconds}:{cpuSeconds + 1}", $"--fsize={fileBytes}:{fileBytes}",
             $"--nofile={options.MaxOpenFiles}:{options.MaxOpenFiles}", "--core=0:0", "--", .. argv,
         ];
+        // One pipe for both streams, so stderr lands in stdout in the order it was written (merging two pipes
+        // after the fact cannot know that order). The program's words are "$@", never parsed by the shell.
+        if (mergeStderr) wrapped = ["sh", "-c", "exec \"$@\" 2>&1", "sh", .. wrapped];
 
         meter.ResetPeak();
         var before = meter.Read();
@@ -162,20 +165,17 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     }
 
     /// <summary>
-    /// A signal the user asked for (interactive runs). SIGKILL ends the job with the container;
-    /// SIGINT/SIGTERM go to every process of the sandbox user, which cannot reach the container's
-    /// root-owned idle process.
+    /// A signal the user asked for (interactive runs) goes to every process of the sandbox user, which cannot
+    /// reach the container's root-owned idle process. SIGKILL too: killing the container instead would look like
+    /// an outside kill and retry the job. Until the program exists (a signal sent before it started) kill finds
+    /// no process, so it is tried again for a while.
     /// </summary>
     private async Task SignalAsync(string signal)
     {
+        if (!JobEvents.UserSignals.Contains(signal)) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        if (signal == "SIGKILL")
-        {
-            await docker.KillContainerAsync(containerId, "SIGKILL", timeout.Token);
-            return;
-        }
-        if (signal is not ("SIGINT" or "SIGTERM")) return;
-        var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest { Cmd = ["sh", "-c", $"kill -s {signal[3..]} -- -1"], User = options.User }, timeout.Token);
+        var script = $"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do kill -s {signal[3..]} -- -1 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
+        var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest { Cmd = ["sh", "-c", script], User = options.User }, timeout.Token);
         await using var session = await docker.StartExecAsync(exec, timeout.Token);
         while (await session.ReadFrameAsync(timeout.Token) is not null) { }
     }

@@ -7,7 +7,16 @@ namespace Goxec.Tests.Compat;
 /// <summary>The real graph with the server's default limits, spoken to in Judge0's and Piston's dialects.</summary>
 public sealed class CompatGraphFixture : GoxecGraphFixture
 {
-    protected override Dictionary<string, string> Environment() => new() { ["Worker__Concurrency"] = "2" };
+    public const string WebhookSecret = "compat-test-secret";
+
+    // Callbacks on, and allowed to reach the test's own receiver on loopback.
+    protected override Dictionary<string, string> Environment() => new()
+    {
+        ["Worker__Concurrency"] = "2",
+        ["Gateway__WebhookSecret"] = WebhookSecret,
+        ["Gateway__AllowPrivateCallbacks"] = "true",
+        ["Gateway__WebhookBackoff"] = "00:00:00.200",
+    };
 
     public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body = null)
     {

@@ -71,4 +71,29 @@ public sealed class DockerContainerTests(BusyboxImage image) : DockerTestBase(im
         Assert.Contains("No such image", error.Message);
         Assert.False(await Client.ImageExistsAsync($"goxec-test/missing-{RunId}:latest", Ct));
     }
+
+    [Fact]
+    public async Task Renamed_container_answers_to_its_new_name_and_a_taken_name_conflicts()
+    {
+        var id = await StartHardenedAsync();
+        var other = await StartHardenedAsync();
+        var name = $"goxec-test-{RunId}";
+
+        await Client.RenameContainerAsync(id, name, Ct);
+
+        Assert.Equal(name, (await Client.InspectContainerAsync(id, Ct)).Name);
+        Assert.Equal(id, (await Client.InspectContainerAsync(name, Ct)).Id);
+        await Assert.ThrowsAsync<DockerConflictException>(() => Client.RenameContainerAsync(other, name, Ct));
+    }
+
+    [Fact]
+    public async Task Image_id_is_the_content_id_and_null_when_missing()
+    {
+        await Image.EnsureAsync(Client, Ct);
+
+        var id = await Client.GetImageIdAsync(BusyboxImage.Reference, Ct);
+
+        Assert.StartsWith("sha256:", id);
+        Assert.Null(await Client.GetImageIdAsync($"goxec-test/missing-{RunId}:latest", Ct));
+    }
 }

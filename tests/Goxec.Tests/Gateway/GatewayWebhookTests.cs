@@ -53,7 +53,7 @@ public class GatewayWebhookTests(GatewayGraphFixture gateway)
         Assert.Contains(message, problem.GetProperty("errors").GetProperty("callbackUrl")[0].GetString());
     }
 
-    internal sealed record Delivery(Dictionary<string, string?> Headers, byte[] Body);
+    internal sealed record Delivery(Dictionary<string, string?> Headers, byte[] Body, string Method = "POST");
 
     /// <summary>A tiny HTTP receiver on 127.0.0.1 that fails its first <c>failFirst</c> requests with 500.</summary>
     internal sealed class WebhookReceiver : IDisposable
@@ -84,7 +84,7 @@ public class GatewayWebhookTests(GatewayGraphFixture gateway)
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
                 using var body = new MemoryStream();
                 await context.Request.InputStream.CopyToAsync(body);
-                var delivery = new Delivery(context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]), body.ToArray());
+                var delivery = new Delivery(context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]), body.ToArray(), context.Request.HttpMethod);
                 Requests.Enqueue(delivery);
                 var fail = Interlocked.Decrement(ref _failures) >= 0;
                 context.Response.StatusCode = fail ? 500 : 204;

@@ -24,6 +24,10 @@ public sealed class HostileGraphFixture : GoxecGraphFixture
         ["Submission__RunDefaults__WallTimeMs"] = WallMs.ToString(),
         ["Submission__CompileDefaults__CpuTimeMs"] = "8000",
         ["Submission__CompileDefaults__WallTimeMs"] = "15000",
+        // Every hostile program runs in a warm pool container when one is idle (GOXEC_HOSTILE_POOL=off runs them all fresh).
+        ["Sandbox__Pool__Enabled"] = (System.Environment.GetEnvironmentVariable("GOXEC_HOSTILE_POOL") != "off").ToString(),
+        ["Sandbox__Pool__Prewarm"] = "python,c,cpp",
+        ["Sandbox__Pool__PrewarmSize"] = "2",
     };
 
     public override async ValueTask DisposeAsync()
@@ -47,9 +51,9 @@ public sealed class HostileGraphFixture : GoxecGraphFixture
         var ct = TestContext.Current.CancellationToken;
         foreach (var id in jobIds)
         {
-            // The worker removes the container before it stores the result; allow the engine a moment to finish "removing".
+            // The worker removes the container just after it stores the result (off the critical path); allow it a moment.
             IReadOnlyList<ContainerSummary> left = [];
-            for (var i = 0; i < 20 && (left = await Docker.ListContainersAsync([$"goxec.job={id}"], ct).WaitAsync(Timeout, ct)).Count > 0; i++)
+            for (var i = 0; i < 20 && (left = await Infrastructure.JobContainers.ListAsync(Docker, id, ct).WaitAsync(Timeout, ct)).Count > 0; i++)
                 await Task.Delay(250, ct);
             Assert.True(left.Count == 0, $"Container of job {id} is still there: {string.Join(", ", left.Select(c => $"{c.Names[0]} {c.State}"))}");
         }

@@ -38,6 +38,23 @@ public class TracingTests(ObservabilityGraphFixture graph) : IClassFixture<Obser
         Assert.Equal([request], spans.Where(s => !spans.Any(p => p.SpanId == s.ParentSpanId)));
     }
 
+    [Fact]
+    public async Task The_prepare_span_says_whether_the_job_ran_in_a_warm_container()
+    {
+        // Python is prewarmed by default; the graph's pools may still be warming up for the first job or two.
+        var kinds = new List<string>();
+        for (var i = 0; i < 10 && !kinds.Contains("true"); i++)
+        {
+            var job = await graph.RunAsync(new { language = "python", code = "print('traced')" });
+            var spans = await SpansOfJobAsync(job.GetProperty("id").GetString()!);
+            var prepare = Assert.Single(spans, s => s.Name == "sandbox.prepare");
+            kinds.Add(prepare.Tags["goxec.sandbox.warm"].ToLowerInvariant());
+        }
+
+        Assert.All(kinds, k => Assert.Contains(k, new[] { "true", "false" }));
+        Assert.Contains("true", kinds);
+    }
+
     /// <summary>Every span of the trace the job's "process job" span belongs to, once its worker has written it.</summary>
     private async Task<List<Span>> SpansOfJobAsync(string id)
     {

@@ -142,4 +142,80 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(1, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
         Assert.False(await _store.RetryDeadLetterAsync("d1", dead[0].AsString()!, null, Ct).WaitAsync(Timeout, Ct));
     }
+
+    [Fact]
+    public async Task A_late_failure_of_an_old_attempt_leaves_a_job_finished_by_another_attempt_completed()
+    {
+        await _store.EnqueueAsync(Spec("e1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct);
+        Assert.Equal((StartOutcome.Run, 1), await _store.StartAsync("e1", "cut-off", Ct).WaitAsync(Timeout, Ct));
+        // The cut-off worker's entry is reclaimed by another, which runs and finishes the job.
+        Assert.Equal((StartOutcome.Run, 2), await _store.StartAsync("e1", "other", Ct).WaitAsync(Timeout, Ct));
+        Assert.True(await _store.CompleteAsync("e1", Result(Verdict.Accepted, "other"), entry, Ct).WaitAsync(Timeout, Ct));
+
+        // The link comes back and the first attempt's failure record (a Redis timeout) finally arrives.
+        Assert.Null(await _store.RecordFailureAsync("e1", "cut-off", 1, "timed out", Ct).WaitAsync(Timeout, Ct));
+        Assert.False(await _store.ReleaseAsync("e1", entry, "cut-off", 1, TimeSpan.Zero, Ct).WaitAsync(Timeout, Ct));
+
+        var job = await _store.GetAsync("e1", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(JobStatus.Completed, job!.Status);
+        Assert.Equal(Verdict.Accepted, job.Verdict);
+        Assert.Equal("other", job.Worker);
+        Assert.Equal(2, job.Attempts);
+        Assert.True((await _redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job("e1"), "failures"), Ct)).IsNull);
+        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), Ct)).AsArray()[0].AsInt64());
+    }
+
+    [Fact]
+    public async Task Only_the_current_attempt_counts_a_failure_and_releases_the_entry()
+    {
+        await _store.EnqueueAsync(Spec("f1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct); // owned by consumer "w"
+        await _store.StartAsync("f1", "w", Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(1, await _store.RecordFailureAsync("f1", "w", 1, "docker hiccup", Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(JobStatus.Queued, (await _store.GetAsync("f1", Ct).WaitAsync(Timeout, Ct))!.Status);
+        Assert.True(await _store.ReleaseAsync("f1", entry, "w", 1, TimeSpan.FromMinutes(5), Ct).WaitAsync(Timeout, Ct));
+        Assert.True(await PendingIdleAsync(entry) >= TimeSpan.FromMinutes(5).TotalMilliseconds);
+
+        // Another worker takes the entry over and starts attempt 2; the first attempt's writes are stale now.
+        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal((StartOutcome.Run, 2), await _store.StartAsync("f1", "next", Ct).WaitAsync(Timeout, Ct));
+        Assert.Null(await _store.RecordFailureAsync("f1", "w", 1, "late", Ct).WaitAsync(Timeout, Ct));
+        Assert.False(await _store.ReleaseAsync("f1", entry, "w", 1, TimeSpan.Zero, Ct).WaitAsync(Timeout, Ct));
+
+        var job = await _store.GetAsync("f1", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(JobStatus.Running, job!.Status);
+        Assert.Equal("next", job.Worker);
+        Assert.Equal("1", (await _redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job("f1"), "failures"), Ct)).AsString());
+        Assert.Equal("next", await PendingOwnerAsync(entry));
+    }
+
+    [Fact]
+    public async Task The_heartbeat_keeps_only_the_claims_of_jobs_the_worker_still_runs()
+    {
+        await _store.EnqueueAsync(Spec("g1"), null, null, Ct).WaitAsync(Timeout, Ct);
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct); // owned by consumer "w"
+        await _store.StartAsync("g1", "w", Ct).WaitAsync(Timeout, Ct);
+        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "w", 0, entry, "IDLE", 60_000, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(1, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
+        Assert.True(await PendingIdleAsync(entry) < 60_000);
+
+        // "w" was cut off; "next" reclaimed the entry and runs the job. w's heartbeat must not take it back.
+        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        await _store.StartAsync("g1", "next", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(0, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal("next", await PendingOwnerAsync(entry));
+    }
+
+    private async Task<long> PendingIdleAsync(string entry) =>
+        (await PendingAsync(entry))[2].AsInt64();
+
+    private async Task<string?> PendingOwnerAsync(string entry) =>
+        (await PendingAsync(entry))[1].AsString();
+
+    private async Task<IReadOnlyList<RespValue>> PendingAsync(string entry) =>
+        (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group, entry, entry, 1), Ct).WaitAsync(Timeout, Ct))
+            .AsArray().Single().AsArray();
 }

@@ -5,6 +5,7 @@ using Goxec.Docker;
 using Goxec.Hosting;
 using Goxec.Jobs;
 using Goxec.Redis;
+using Goxec.Tests.Infrastructure;
 using Goxec.Worker.Sandbox;
 
 namespace Goxec.Tests.Reliability;
@@ -52,7 +53,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         using var docker = new DockerClient();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(Timeout);
-        while ((await docker.ListContainersAsync([$"{ContainerSpecFactory.JobLabel}={id}"], deadline.Token)).Count > 0)
+        while ((await JobContainers.ListAsync(docker, id, deadline.Token)).Count > 0)
             await Task.Delay(250, deadline.Token);
     }
 
@@ -61,6 +62,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
     {
         var id = await graph.SubmitAsync(SlowJob("drain"));
         var worker = await WorkerRunningAsync(id);
+        var pool = await IdlePoolContainersAsync(worker.Name);
 
         await worker.KillAsync(Signal.SIGTERM).WaitAsync(Timeout, Ct);
         var job = await graph.GetJobAsync(id);
@@ -69,6 +71,26 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         Assert.Equal("start drain\nend drain\n", job.GetProperty("run").GetProperty("stdout").GetString());
         Assert.Equal(1, job.GetProperty("attempts").GetInt32());
         Assert.Equal(0, worker.LastExitCode);
+        // Its warm pool went with it.
+        using var docker = new DockerClient();
+        var left = await docker.ListContainersAsync([ContainerSpecFactory.PoolLabel], Ct).WaitAsync(Timeout, Ct);
+        Assert.DoesNotContain(left, c => pool.Contains(c.Id));
+    }
+
+    /// <summary>The worker's idle warm containers (python is prewarmed by default), once it has at least one.</summary>
+    private async Task<HashSet<string>> IdlePoolContainersAsync(string worker)
+    {
+        using var docker = new DockerClient();
+        var cluster = (await graph.Redis.ExecuteAsync(new RedisCommand("GET", ClusterIdentity.Key), Ct)).AsString();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(Timeout);
+        while (true)
+        {
+            var idle = await docker.ListContainersAsync([ContainerSpecFactory.PoolLabel, $"{ContainerSpecFactory.WorkerLabel}={worker}",
+                $"{ContainerSpecFactory.ClusterLabel}={cluster}"], deadline.Token);
+            if (idle.Any(c => c.Names.Any(n => n.StartsWith("goxec-pool-", StringComparison.Ordinal)))) return [.. idle.Select(c => c.Id)];
+            await Task.Delay(100, deadline.Token);
+        }
     }
 
     [Fact]

@@ -36,13 +36,14 @@ internal static class Judge0Api
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, bool? wait, bool? base64_encoded, string? fields,
-        CompatRunner runner, JobStore store, CancellationToken ct)
+        CompatRunner runner, JobStore store, LanguageCatalog catalog, CancellationToken ct)
     {
+        if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         if (await ReadAsync(context, Judge0JsonContext.Default.Judge0SubmissionRequest, ct) is not { } body) return Malformed();
         var base64 = base64_encoded == true;
-        var (request, errors) = Judge0Request.Translate(body, base64);
-        if (request is null) return Unprocessable(errors);
-        var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait == true, ct);
+        var (translation, errors) = Judge0Request.Translate(body, base64, catalog);
+        if (translation is null) return Unprocessable(errors);
+        var submitted = await runner.SubmitAsync(translation.Request, Caller.Of(context), wait == true, ct, translation.Apply);
         if (submitted.Refusal is not null) return submitted.Refusal;
         if (submitted.Id is null) return Unprocessable(Judge0Request.Rename(submitted.Errors));
         // A job already gone again (retention) leaves only its token to give.
@@ -53,6 +54,7 @@ internal static class Judge0Api
 
     private static async Task<IResult> GetAsync(string token, bool? base64_encoded, string? fields, JobStore store, CancellationToken ct)
     {
+        if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         if (Judge0Submission.JobId(token) is not { } id || await store.GetAsync(id, ct) is not { } job)
             return Results.Json(new JsonObject { ["error"] = "submission not found" }, statusCode: StatusCodes.Status404NotFound);
         var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true);
@@ -60,7 +62,8 @@ internal static class Judge0Api
     }
 
     /// <summary>Each submission on its own: a token, or its errors in its place (Judge0 answers 201 either way).</summary>
-    private static async Task<IResult> SubmitBatchAsync(HttpContext context, bool? base64_encoded, CompatRunner runner, CancellationToken ct)
+    private static async Task<IResult> SubmitBatchAsync(HttpContext context, bool? base64_encoded, CompatRunner runner, LanguageCatalog catalog,
+        CancellationToken ct)
     {
         if (await ReadAsync(context, Judge0JsonContext.Default.Judge0BatchRequest, ct) is not { Submissions: { } submissions }) return Malformed();
         if (submissions.Count is 0 or > MaxBatch)
@@ -68,9 +71,9 @@ internal static class Judge0Api
         var answers = new JsonArray();
         foreach (var body in submissions)
         {
-            var (request, errors) = body is null ? (null, new() { ["submission"] = ["must be an object"] }) : Judge0Request.Translate(body, base64_encoded == true);
-            if (request is null) { answers.Add(Errors(errors)); continue; }
-            var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: false, ct);
+            var (translation, errors) = body is null ? (null, new() { ["submission"] = ["must be an object"] }) : Judge0Request.Translate(body, base64_encoded == true, catalog);
+            if (translation is null) { answers.Add(Errors(errors)); continue; }
+            var submitted = await runner.SubmitAsync(translation.Request, Caller.Of(context), wait: false, ct, translation.Apply);
             if (submitted.Refusal is not null) return submitted.Refusal;
             answers.Add(submitted.Id is null ? Errors(Judge0Request.Rename(submitted.Errors)) : new JsonObject { ["token"] = Judge0Submission.Token(submitted.Id) });
         }
@@ -79,6 +82,7 @@ internal static class Judge0Api
 
     private static async Task<IResult> GetBatchAsync(string? tokens, bool? base64_encoded, string? fields, JobStore store, CancellationToken ct)
     {
+        if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         var list = (tokens ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (list.Length is 0 or > MaxBatch)
             return Results.Json(new JsonObject { ["error"] = $"number of tokens must be between 1 and {MaxBatch}" }, statusCode: StatusCodes.Status400BadRequest);
@@ -103,16 +107,21 @@ internal static class Judge0Api
             })
             : Results.Json(new JsonObject { ["error"] = "language not found" }, statusCode: StatusCodes.Status404NotFound);
 
-    private static IResult ConfigInfo(Microsoft.Extensions.Options.IOptions<Goxec.Api.Jobs.SubmissionOptions> options)
+    private static IResult ConfigInfo(Microsoft.Extensions.Options.IOptions<Goxec.Api.Jobs.SubmissionOptions> options,
+        Microsoft.Extensions.Options.IOptions<Goxec.Api.Webhooks.WebhookOptions> webhooks, LanguageCatalog catalog)
     {
         var run = options.Value.RunDefaults;
         var max = options.Value.RunMaxima;
+        var callbacks = webhooks.Value.WebhookSecret.Length > 0;
+        var compiled = Judge0Languages.All.Where(l => catalog.Find(l.Goxec) is { Compiled: true }).Select(l => (JsonNode?)l.Name);
         return Results.Json(new JsonObject
         {
-            ["maintenance_mode"] = false, ["enable_wait_result"] = true, ["enable_compiler_options"] = false,
-            ["allowed_languages_for_compile_options"] = new JsonArray(), ["enable_command_line_arguments"] = true,
-            ["enable_submission_delete"] = false, ["enable_callbacks"] = false, ["callbacks_max_tries"] = 0, ["callbacks_timeout"] = 0,
-            ["enable_additional_files"] = false, ["max_queue_size"] = null, ["cpu_time_limit"] = run.CpuTimeMs / 1000.0,
+            ["maintenance_mode"] = false, ["enable_wait_result"] = true, ["enable_compiler_options"] = true,
+            ["allowed_languages_for_compile_options"] = new JsonArray([.. compiled]), ["enable_command_line_arguments"] = true,
+            ["enable_submission_delete"] = false, ["enable_callbacks"] = callbacks,
+            ["callbacks_max_tries"] = callbacks ? webhooks.Value.WebhookAttempts : 0,
+            ["callbacks_timeout"] = callbacks ? webhooks.Value.WebhookTimeout.TotalSeconds : 0,
+            ["enable_additional_files"] = true, ["max_queue_size"] = null, ["cpu_time_limit"] = run.CpuTimeMs / 1000.0,
             ["max_cpu_time_limit"] = max.CpuTimeMs / 1000.0, ["cpu_extra_time"] = 0.0, ["max_cpu_extra_time"] = 0.0,
             ["wall_time_limit"] = run.WallTimeMs / 1000.0, ["max_wall_time_limit"] = max.WallTimeMs / 1000.0,
             ["memory_limit"] = run.MemoryMb * 1024, ["max_memory_limit"] = max.MemoryMb * 1024,
@@ -122,7 +131,7 @@ internal static class Judge0Api
             ["enable_per_process_and_thread_memory_limit"] = false, ["allow_enable_per_process_and_thread_memory_limit"] = false,
             ["max_file_size"] = run.MaxFileSizeKb, ["max_max_file_size"] = max.MaxFileSizeKb,
             ["number_of_runs"] = 1, ["max_number_of_runs"] = 1,
-            ["redirect_stderr_to_stdout"] = false, ["max_extract_size"] = 0, ["enable_batched_submissions"] = true,
+            ["redirect_stderr_to_stdout"] = false, ["max_extract_size"] = Judge0AdditionalFiles.MaxTotalBytes / 1024, ["enable_batched_submissions"] = true,
             ["max_submission_batch_size"] = MaxBatch, ["submission_cache_duration"] = 0, ["use_docs_as_homepage"] = false,
             ["allow_enable_network"] = false, ["enable_network"] = false,
         });
@@ -144,6 +153,9 @@ internal static class Judge0Api
 
     private static IResult Unprocessable(Dictionary<string, string[]> errors) =>
         Results.Json(Errors(errors), statusCode: StatusCodes.Status422UnprocessableEntity);
+
+    private static IResult InvalidFields(string message) =>
+        Results.Json(new JsonObject { ["error"] = message }, statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult Malformed() =>
         Results.Json(new JsonObject { ["error"] = "the body must be a JSON object in Judge0's submission format" }, statusCode: StatusCodes.Status400BadRequest);

@@ -1,12 +1,16 @@
 using System.Text;
 using Goxec.Jobs;
+using Goxec.Languages;
 
 namespace Goxec.Api.Compat.Judge0;
 
 /// <summary>Translates a Judge0 submission into Goxec's request, with Judge0-style errors (field → messages).</summary>
 internal static class Judge0Request
 {
-    public static (SubmitJobRequest? Request, Dictionary<string, string[]> Errors) Translate(Judge0SubmissionRequest s, bool base64)
+    public const int MaxCompilerOptions = 512;
+    private const int MaxCompilerWords = 64;
+
+    public static (Judge0Translation? Translation, Dictionary<string, string[]> Errors) Translate(Judge0SubmissionRequest s, bool base64, LanguageCatalog catalog)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) => errors[field] = [message];
@@ -23,12 +27,14 @@ internal static class Judge0Request
         // Judge0 refuses what its configuration does not allow with 422; Goxec never gives programs a network.
         if (s.EnableNetwork == true) Fail("enable_network", "enabling network is not allowed");
         if (s.NumberOfRuns is { } runs && runs != 1) Fail("number_of_runs", "must be 1 on this server");
-        if (!string.IsNullOrWhiteSpace(s.CompilerOptions)) Fail("compiler_options", "setting compiler options is not allowed");
-        // Goxec keeps stdout and stderr apart all the way; merging them after the fact would lose their order.
-        if (s.RedirectStderrToStdout == true) Fail("redirect_stderr_to_stdout", "redirecting stderr to stdout is not supported on this server");
-        if (!string.IsNullOrEmpty(s.AdditionalFiles)) Fail("additional_files", "additional files are not supported on this server");
-        // Goxec's callbacks post Goxec's job, not a Judge0 submission: refuse rather than send a shape the client does not expect.
-        if (!string.IsNullOrEmpty(s.CallbackUrl)) Fail("callback_url", "callbacks are not supported by the Judge0 adapter; poll GET /judge0/submissions/{token}");
+        var goxec = language is null ? null : catalog.Find(language.Goxec);
+        var compilerArgs = CompilerArgs(s.CompilerOptions, goxec, Fail);
+        List<SourceFile>? extra = null;
+        if (!string.IsNullOrEmpty(s.AdditionalFiles) && goxec is not null)
+        {
+            (extra, var problem) = Judge0AdditionalFiles.Extract(s.AdditionalFiles, goxec.File);
+            if (problem is not null) Fail("additional_files", problem);
+        }
         if (errors.Count > 0) return (null, errors);
 
         var limits = new JobLimits(
@@ -38,8 +44,35 @@ internal static class Judge0Request
             MaxProcesses: s.MaxProcessesAndOrThreads,
             MaxFileSizeKb: s.MaxFileSize);
         var args = s.CommandLineArguments?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        return (new SubmitJobRequest(language!.Goxec, source, null, stdin, args, limits, ExpectedOutput: expected), errors);
+        // With additional files, the source is the first file: the validator names it as the language runs it.
+        var request = extra is null
+            ? new SubmitJobRequest(language!.Goxec, source, null, stdin, args, limits, ExpectedOutput: expected, CallbackUrl: NullIfEmpty(s.CallbackUrl))
+            : new SubmitJobRequest(language!.Goxec, null, [new SourceFile(goxec!.File, source ?? ""), .. extra], stdin, args, limits,
+                ExpectedOutput: expected, CallbackUrl: NullIfEmpty(s.CallbackUrl));
+        var format = s.CallbackUrl is { Length: > 0 } ? (base64 ? Judge0CallbackFormat.Base64Name : Judge0CallbackFormat.TextName) : null;
+        return (new Judge0Translation(request, s.RedirectStderrToStdout == true, compilerArgs, format), errors);
     }
+
+    /// <summary>
+    /// The options as argv words after the compile command. They never meet a shell, so metacharacters are inert; quoting
+    /// cannot work either and is refused rather than silently passed on as literal quote characters.
+    /// </summary>
+    private static IReadOnlyList<string>? CompilerArgs(string? options, LanguageDefinition? language, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(options)) return null;
+        if (options.Length > MaxCompilerOptions) { fail("compiler_options", $"is too long (maximum is {MaxCompilerOptions} characters)"); return null; }
+        if (options.Any(c => char.IsControl(c) && c is not (' ' or '\t')))
+        { fail("compiler_options", "may not contain control characters"); return null; }
+        if (options.IndexOfAny(['"', '\'', '\\', '`']) >= 0)
+        { fail("compiler_options", "may not contain quotes or backslashes: options are passed as separate words, never through a shell"); return null; }
+        var words = options.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length > MaxCompilerWords) { fail("compiler_options", $"may have at most {MaxCompilerWords} words"); return null; }
+        if (language is { Compiled: false })
+        { fail("compiler_options", $"setting compiler options is only allowed for compiled languages; {language.Name} is interpreted"); return null; }
+        return words;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Goxec's validation errors under Judge0's field names.</summary>
     public static Dictionary<string, string[]> Rename(Dictionary<string, string[]> goxec) =>
@@ -49,6 +82,7 @@ internal static class Judge0Request
             "code" or "files" => "source_code",
             "expectedOutput" => "expected_output",
             "args" => "command_line_arguments",
+            "callbackUrl" => "callback_url",
             "limits.cpuTimeMs" => "cpu_time_limit",
             "limits.wallTimeMs" => "wall_time_limit",
             "limits.memoryMb" => "memory_limit",
@@ -70,4 +104,10 @@ internal static class Judge0Request
             return null;
         }
     }
+}
+
+/// <summary>A Judge0 submission as Goxec's request, plus what only the Judge0 adapter sets on the job.</summary>
+internal sealed record Judge0Translation(SubmitJobRequest Request, bool MergeStderr, IReadOnlyList<string>? CompilerArgs, string? CallbackFormat)
+{
+    public JobSpec Apply(JobSpec spec) => spec with { MergeStderr = MergeStderr, CompilerArgs = CompilerArgs, CallbackFormat = CallbackFormat };
 }

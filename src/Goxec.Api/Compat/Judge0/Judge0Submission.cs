@@ -11,11 +11,23 @@ internal static class Judge0Submission
     public const string DefaultFields = "token,stdout,stderr,compile_output,message,time,memory,status";
     public const string Utf8Error = "some attributes for this submission cannot be converted to UTF-8, use base64_encoded=true";
 
+    // Judge0 CE's submission attributes (app/services/fields/submission.rb), in its order.
     private static readonly string[] AllFields =
     [
-        "token", "source_code", "language_id", "stdin", "expected_output", "stdout", "status_id", "created_at", "finished_at",
-        "time", "memory", "stderr", "compile_output", "exit_code", "exit_signal", "message", "wall_time", "status", "language",
+        "source_code", "language_id", "stdin", "expected_output", "stdout", "status_id", "created_at", "finished_at", "time", "memory",
+        "stderr", "token", "number_of_runs", "cpu_time_limit", "cpu_extra_time", "wall_time_limit", "memory_limit", "stack_limit",
+        "max_processes_and_or_threads", "enable_per_process_and_thread_time_limit", "enable_per_process_and_thread_memory_limit",
+        "max_file_size", "compile_output", "exit_code", "exit_signal", "message", "wall_time", "compiler_options",
+        "command_line_arguments", "redirect_stderr_to_stdout", "callback_url", "additional_files", "enable_network", "status", "language",
     ];
+
+    /// <summary>Judge0's 400 for a <c>fields</c> list naming attributes it does not have, or null when all are known.</summary>
+    public static string? InvalidFields(string? fields)
+    {
+        if (fields is null or "" or "*") return null;
+        var invalid = fields.Split(',', StringSplitOptions.TrimEntries).Where(f => !AllFields.Contains(f, StringComparer.Ordinal)).ToList();
+        return invalid.Count == 0 ? null : $"invalid fields: [{string.Join(", ", invalid.Select(f => f.Length > 64 ? f[..64] : f))}]";
+    }
 
     public static string Token(string id) => Guid.TryParseExact(id, "N", out var guid) ? guid.ToString("D") : id;
 
@@ -64,6 +76,20 @@ internal static class Judge0Submission
                 "memory" => Measured(job)?.MemoryKb,
                 "exit_code" => run?.ExitCode,
                 "exit_signal" => run?.Signal is { } signal ? SignalNumber(signal) : null,
+                "number_of_runs" => 1,
+                "cpu_time_limit" => SecondsNumber(spec?.Limits?.CpuTimeMs),
+                "cpu_extra_time" => spec?.Limits is null ? null : 0.0,
+                "wall_time_limit" => SecondsNumber(spec?.Limits?.WallTimeMs),
+                "memory_limit" or "stack_limit" => spec?.Limits?.MemoryMb * 1024,
+                "max_processes_and_or_threads" => spec?.Limits?.MaxProcesses,
+                "max_file_size" => spec?.Limits?.MaxFileSizeKb,
+                "enable_per_process_and_thread_time_limit" or "enable_per_process_and_thread_memory_limit" or "enable_network" => false,
+                "compiler_options" => spec?.CompilerArgs is { } words ? string.Join(' ', words) : null,
+                "command_line_arguments" => spec?.Args is { Count: > 0 } args ? string.Join(' ', args) : null,
+                "redirect_stderr_to_stdout" => spec?.MergeStderr ?? false,
+                "callback_url" => spec?.CallbackUrl,
+                // The zip is unpacked at submission and not kept.
+                "additional_files" => null,
                 _ => null,
             };
             if (AllFields.Contains(field)) o[field] = value;
@@ -73,6 +99,8 @@ internal static class Judge0Submission
 
     // A compile error has no run: Judge0 then reports the compiler's time and memory.
     private static StageResult? Measured(JobView job) => job.Run ?? job.Compile;
+
+    private static double? SecondsNumber(int? ms) => ms / 1000.0;
 
     private static string? Seconds(long? ms) => ms is { } v ? (v / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) : null;
 

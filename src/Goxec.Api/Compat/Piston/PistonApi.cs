@@ -21,6 +21,8 @@ internal static class PistonApi
         var piston = app.MapGroup("/api/v2").RequireCaller().WithTags("Piston");
         piston.MapGet("/runtimes", RuntimesAsync);
         piston.MapPost("/execute", ExecuteAsync).SubmitsJobs();
+        piston.MapPistonConnect();
+        piston.MapPistonPackages();
         return app;
     }
 
@@ -37,20 +39,8 @@ internal static class PistonApi
         PistonExecuteRequest? body;
         try { body = await JsonSerializer.DeserializeAsync(context.Request.Body, PistonJsonContext.Default.PistonExecuteRequest, ct); }
         catch (JsonException e) { return BadRequest($"Invalid request body: {e.Message}"); }
-        if (body is null) return BadRequest("The body must be a JSON object");
-        if (body.Language.ValueKind != JsonValueKind.String) return BadRequest("language is required as a string");
-        if (body.Version.ValueKind != JsonValueKind.String) return BadRequest("version is required as a string");
-        if (body.Files.ValueKind != JsonValueKind.Array) return BadRequest("files is required as an array");
-
-        var (language, version) = (body.Language.GetString()!, body.Version.GetString()!);
-        if (await runtimes.FindAsync(language, version, ct) is not { } runtime) return BadRequest($"{language}-{version} runtime is unknown");
-
-        var (files, fileProblem) = Files(body.Files);
-        if (files is null) return BadRequest(fileProblem!);
-        var (run, compile, limitProblem) = Limits(body, options.Value, runtime.Language.Compiled);
-        if (limitProblem is not null) return BadRequest(limitProblem);
-
-        var request = new SubmitJobRequest(runtime.Language.Id, null, files, body.Stdin, body.Args, run, compile);
+        var (request, runtime, problem) = await TranslateAsync(body, runtimes, options.Value, ct);
+        if (request is null) return BadRequest(problem!);
         var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: true, ct);
         if (submitted.Refusal is not null) return submitted.Refusal;
         if (submitted.Id is null) return BadRequest(string.Join("; ", submitted.Errors.SelectMany(e => e.Value)));
@@ -58,12 +48,31 @@ internal static class PistonApi
             return Results.Json(new JsonObject { ["message"] = $"The job {submitted.Id} did not finish in time; it is still at GET /api/v1/jobs/{submitted.Id}" },
                 statusCode: StatusCodes.Status500InternalServerError);
 
-        var answer = new JsonObject { ["language"] = runtime.Language.Id, ["version"] = runtime.Version };
+        var answer = new JsonObject { ["language"] = runtime!.Language.Id, ["version"] = runtime.Version };
         if (runtime.Language.Compiled) answer["compile"] = job.Compile is { } c ? Stage(c, job) : null;
         // Piston leaves run out when the compile stage failed.
         if (job.Run is { } r) answer["run"] = Stage(r, job);
         else if (job.Compile is null) answer["run"] = Internal(job);
         return Results.Json(answer);
+    }
+
+    /// <summary>An execute body (or a connect <c>init</c>) as a Goxec request, or Piston's message for what is wrong with it.</summary>
+    internal static async Task<(SubmitJobRequest? Request, PistonRuntime? Runtime, string? Problem)> TranslateAsync(PistonExecuteRequest? body,
+        PistonRuntimes runtimes, SubmissionOptions options, CancellationToken ct)
+    {
+        if (body is null) return (null, null, "The body must be a JSON object");
+        if (body.Language.ValueKind != JsonValueKind.String) return (null, null, "language is required as a string");
+        if (body.Version.ValueKind != JsonValueKind.String) return (null, null, "version is required as a string");
+        if (body.Files.ValueKind != JsonValueKind.Array) return (null, null, "files is required as an array");
+
+        var (language, version) = (body.Language.GetString()!, body.Version.GetString()!);
+        if (await runtimes.FindAsync(language, version, ct) is not { } runtime) return (null, null, $"{language}-{version} runtime is unknown");
+
+        var (files, fileProblem) = Files(body.Files);
+        if (files is null) return (null, null, fileProblem);
+        var (run, compile, limitProblem) = Limits(body, options, runtime.Language.Compiled);
+        if (limitProblem is not null) return (null, null, limitProblem);
+        return (new SubmitJobRequest(runtime.Language.Id, null, files, body.Stdin, body.Args, run, compile), runtime, null);
     }
 
     private static (List<SourceFile>? Files, string? Problem) Files(JsonElement files)

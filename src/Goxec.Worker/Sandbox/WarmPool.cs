@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Goxec.Docker;
+using Goxec.Languages;
+using Goxec.Worker.Queue;
+using Microsoft.Extensions.Options;
+
+namespace Goxec.Worker.Sandbox;
+
+/// <summary>
+/// Idle, fully hardened containers per language (see <see cref="ContainerSpecFactory.CreateWarm"/>),
+/// created and started ahead of demand so a job skips the engine's create and start. A taken
+/// container leaves the pool for good: it runs one job and is destroyed like a fresh one, and a
+/// replacement is prepared in the background. Sizes follow <see cref="PoolDemand"/> within the caps.
+/// </summary>
+public sealed class WarmPool : BackgroundService
+{
+    private readonly IDockerClient _docker;
+    private readonly LanguageCatalog _languages;
+    private readonly SandboxOptions _options;
+    private readonly string _worker;
+    private readonly RunningJobs _running;
+    private readonly ClusterIdentity _cluster;
+    private readonly ContainerRemovals _removals;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<WarmPool> _logger;
+    private readonly PoolDemand _demand;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<WarmContainer>> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _backoffUntil = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public WarmPool(IDockerClient docker, LanguageCatalog languages, IOptions<SandboxOptions> options, IOptions<WorkerOptions> worker, RunningJobs running,
+        ClusterIdentity cluster, ContainerRemovals removals, TimeProvider clock, ILogger<WarmPool> logger)
+    {
+        (_docker, _languages, _options, _worker, _running, _cluster, _removals, _clock, _logger) =
+            (docker, languages, options.Value, worker.Value.ConsumerName, running, cluster, removals, clock, logger);
+        _demand = new PoolDemand(clock, Pool.DemandWindow);
+        GoxecDiagnostics.Meter.CreateObservableGauge("goxec.pool.size",
+            () => _idle.Select(p => new Measurement<int>(p.Value.Count, new KeyValuePair<string, object?>("language", p.Key))),
+            "{container}", "Idle warm containers per language on this worker.");
+    }
+
+    private PoolOptions Pool => _options.Pool;
+
+    public bool Enabled => Pool.Enabled;
+
+    /// <summary>An idle container for the language, now owned by the caller (still tracked under its pool name), or null.</summary>
+    public WarmContainer? TryTake(string language)
+    {
+        if (!Pool.Enabled) return null;
+        _demand.Record(language);
+        WarmContainer? taken = null;
+        if (_idle.TryGetValue(language, out var idle)) idle.TryDequeue(out taken);
+        return taken;
+    }
+
+    /// <summary>
+    /// A job has left the sandbox: refill (or warm a cold language up) now rather than at the next
+    /// check. Not at the take: measured on 2 cores, creating the replacement while the job's own
+    /// stages ran made those stages about three times slower.
+    /// </summary>
+    public void JobLeft()
+    {
+        if (Pool.Enabled) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Pool.Enabled) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefillAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Warm pool check failed; trying again in {Interval}", Pool.CheckInterval);
+            }
+            try
+            {
+                await _wake.WaitAsync(Pool.CheckInterval, stoppingToken);
+                while (_wake.CurrentCount > 0) await _wake.WaitAsync(stoppingToken); // one refill answers every take so far
+            }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>A worker's shutdown removes its idle containers; none outlives it.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var all = _idle.Values.SelectMany(q => q.ToArray()).ToList();
+        _idle.Clear();
+        foreach (var container in all) await container.Upload.DisposeAsync();
+        await Task.WhenAll(all.Select(c => _removals.RemoveNowAsync(c.Id, c.Name)));
+    }
+
+    private async Task RefillAsync(CancellationToken ct)
+    {
+        var targets = PoolSizing.Targets(_demand.Snapshot(), Pool, id => _languages.Find(id) is { } l && l.Id == id);
+        var now = _clock.GetUtcNow();
+        foreach (var (language, idle) in _idle)
+        {
+            var target = targets.GetValueOrDefault(language);
+            // Oldest first: those past MaxIdle, then any beyond the language's current target.
+            while (idle.TryPeek(out var oldest) && (now - oldest.CreatedAt > Pool.MaxIdle || idle.Count > target) && idle.TryDequeue(out oldest))
+            {
+                await oldest.Upload.DisposeAsync();
+                await _removals.EnqueueAsync(oldest.Id, oldest.Name);
+            }
+        }
+        foreach (var (language, target) in targets)
+        {
+            if (target == 0 || (_backoffUntil.TryGetValue(language, out var until) && until > now)) continue;
+            var idle = _idle.GetOrAdd(language, _ => new ConcurrentQueue<WarmContainer>());
+            if (idle.Count >= target) continue;
+            var definition = _languages.Find(language)!;
+            var imageId = await _docker.GetImageIdAsync(definition.Image, ct);
+            if (imageId is null)
+            {
+                Backoff(language, $"image {definition.Image} is missing");
+                continue;
+            }
+            while (idle.Count < target && !ct.IsCancellationRequested)
+            {
+                if (await CreateAsync(definition, imageId, ct) is not { } created) break;
+                idle.Enqueue(created);
+            }
+        }
+    }
+
+    private async Task<WarmContainer?> CreateAsync(LanguageDefinition language, string imageId, CancellationToken ct)
+    {
+        var name = ContainerSpecFactory.WarmName(language.Id);
+        _running.TrackContainer(name); // before it exists, so the reaper never takes it
+        string? id = null;
+        try
+        {
+            var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
+            id = await _docker.CreateContainerAsync(spec, name, ct);
+            await _docker.StartContainerAsync(id, ct);
+            var upload = await PreparedUpload.StartAsync(_docker, id, _options, ct);
+            return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow(), upload,
+                ContainerSpecFactory.Resources(ContainerSpecFactory.WarmFirstStage(language, _options)));
+        }
+        catch (Exception e)
+        {
+            if (id is null) _running.UntrackContainer(name);
+            else await _removals.RemoveNowAsync(id, name);
+            if (e is OperationCanceledException) throw;
+            Backoff(language.Id, e.Message);
+            return null;
+        }
+    }
+
+    private void Backoff(string language, string why)
+    {
+        _backoffUntil[language] = _clock.GetUtcNow() + Pool.FailureBackoff;
+        _logger.LogWarning("Could not warm a {Language} container ({Reason}); jobs run fresh containers, next try in {Backoff}", language, why, Pool.FailureBackoff);
+    }
+}
+
+/// <summary>An idle pool container: its id, its name until taken, the image id it was created from, its waiting upload and its memory and pids.</summary>
+public sealed record WarmContainer(string Id, string Name, string Language, string ImageId, DateTimeOffset CreatedAt, PreparedUpload Upload,
+    ContainerUpdateRequest Resources);

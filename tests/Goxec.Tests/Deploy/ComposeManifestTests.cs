@@ -1,0 +1,69 @@
+using Goxec.Hosting;
+using static Goxec.Tests.Deploy.YamlPath;
+
+namespace Goxec.Tests.Deploy;
+
+/// <summary><c>./goxec publish compose</c>'s file, checked without running it (ComposeDeployTests runs it).</summary>
+public sealed class ComposeManifestTests : IDisposable
+{
+    private readonly PublishedFiles _files = PublishedFiles.Publish("compose", workers: 3);
+
+    public void Dispose() => _files.Dispose();
+
+    private Dictionary<object, object> Service(string name) =>
+        (Dictionary<object, object>)At(_files.Documents("docker-compose.yml")[0], "services", name);
+
+    [Fact]
+    public void No_service_has_a_fixed_container_name_so_workers_scale()
+    {
+        foreach (var name in new[] { "redis", "api", "worker" }) Assert.False(Service(name).ContainsKey("container_name"), name);
+        Assert.Equal("3", Text(Service("worker"), "scale"));
+        Assert.False(Service("worker").ContainsKey("ports")); // a host port would collide on the second replica
+        Assert.Equal("${GOXEC_API_PORT:-8080}", Text(Service("api"), "ports", 0, "published"));
+    }
+
+    [Fact]
+    public void Workers_get_the_hosts_engine_and_wait_for_a_healthy_redis()
+    {
+        var worker = Service("worker");
+        Assert.Contains("/var/run/docker.sock:/var/run/docker.sock", List(worker, "volumes").Cast<string>());
+        Assert.Contains("/sys/fs/cgroup:/host/sys/fs/cgroup", List(worker, "volumes").Cast<string>());
+        Assert.Equal("service_healthy", Text(worker, "depends_on", "redis", "condition"));
+        Assert.Equal("45s", Text(worker, "stop_grace_period"));
+        Assert.Equal("512m", Text(worker, "mem_limit"));
+        Assert.Contains("GET /health HTTP/1.0", Text(worker, "healthcheck", "test", 3));
+    }
+
+    [Fact]
+    public void Redis_has_its_volume_and_the_password_reaches_its_shell_unexpanded()
+    {
+        var redis = Service("redis");
+        Assert.Contains("redis-data:/data", List(redis, "volumes").Cast<string>());
+        Assert.True(((Dictionary<object, object>)At(_files.Documents("docker-compose.yml")[0], "volumes")).ContainsKey("redis-data"));
+        // $$ is compose's escape: the container's shell expands $REDIS_PASSWORD, compose must not.
+        Assert.Contains("--requirepass \"$$REDIS_PASSWORD\"", Text(redis, "command", 2));
+        Assert.Contains("--appendonly yes", Text(redis, "command", 2));
+        Assert.Equal("secrets/redis.env", Text(redis, "env_file", 0));
+        Assert.Equal(_files.Env("secrets/parameters.env")["redis-password"], _files.Env("secrets/redis.env")["REDIS_PASSWORD"]);
+        Assert.DoesNotContain(_files.Env("secrets/parameters.env")["redis-password"], File.ReadAllText(_files.Path("docker-compose.yml")));
+    }
+
+    [Fact]
+    public void An_api_with_several_replicas_is_refused_with_the_reason()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PublishedFiles.Publish("compose", workers: 1, apiReplicas: 2, into: _files.Directory));
+        Assert.Contains("one host port", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--publisher", "swarm", "--output-path", "x" }, "--publisher must be one of compose, k8s, not 'swarm'.")]
+    [InlineData(new[] { "--publisher", "k8s" }, "--output-path DIR is required.")]
+    [InlineData(new[] { "--publisher", "k8s", "--output-path", "x", "--workers", "-1" }, "--workers must be a whole number from 1 to 1000, not '-1'.")]
+    [InlineData(new[] { "--publisher", "k8s", "--output-path", "x", "--replicas", "2" }, "Unknown option '--replicas' for publishing.")]
+    [InlineData(new[] { "--publisher", "k8s", "--output-path" }, "--output-path needs a value.")]
+    public void Bad_publish_arguments_are_refused_naming_the_problem(string[] args, string message) =>
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => PublishOptions.Parse(args)).Message);
+
+    [Fact]
+    public void Running_the_graph_is_not_publishing() => Assert.Null(PublishOptions.Parse(["--workers", "3"]));
+}
