@@ -86,6 +86,38 @@ public sealed class JobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cap_refuses_a_submission_over_it_and_stores_nothing()
+    {
+        var cap = new SlotCap("goxec:active:t", 2);
+        Assert.True((await _store.EnqueueAsync(Spec("e1"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
+        Assert.True((await _store.EnqueueAsync(Spec("e2"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
+
+        var refused = await _store.EnqueueAsync(Spec("e3"), null, "key-e3", cap, Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(new Enqueued("", IsNew: false, Refused: true, Unfinished: 2), refused);
+        Assert.Null(await _store.GetAsync("e3", Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(2, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+        // A refused key is not taken: the same submission succeeds once there is room.
+        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("EXISTS", JobKeys.Idempotency("key-e3")), Ct)).AsInt64());
+    }
+
+    [Fact]
+    public async Task Finished_jobs_give_their_slots_back_and_a_repeat_takes_none()
+    {
+        var cap = new SlotCap("goxec:active:u", 2);
+        await _store.EnqueueAsync(Spec("f1"), null, "key-f1", cap, Ct).WaitAsync(Timeout, Ct);
+        await _store.EnqueueAsync(Spec("f2"), null, null, cap, Ct).WaitAsync(Timeout, Ct);
+        await _store.CompleteAsync("f1", Result(Verdict.Accepted), null, Ct).WaitAsync(Timeout, Ct);
+
+        // At the cap with one finished: pruned, so there is room; the repeat of f1's key takes no slot.
+        Assert.Equal(new Enqueued("f1", false), await _store.EnqueueAsync(Spec("f9"), null, "key-f1", cap, Ct).WaitAsync(Timeout, Ct));
+        Assert.True((await _store.EnqueueAsync(Spec("f3"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
+        Assert.True((await _store.EnqueueAsync(Spec("f4"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).Refused);
+        var members = (await _redis.ExecuteAsync(new RedisCommand("ZRANGE", "goxec:active:u", 0, -1), Ct)).AsArray().Select(m => m.AsString()).Order();
+        Assert.Equal(["f2", "f3"], members);
+    }
+
+    [Fact]
     public async Task A_dead_letter_records_why_and_can_be_retried_as_new()
     {
         await _store.EnqueueAsync(Spec("d1"), null, null, Ct).WaitAsync(Timeout, Ct);
