@@ -27,6 +27,7 @@ public sealed class WarmPool : BackgroundService
     private readonly PoolDemand _demand;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<WarmContainer>> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _backoffUntil = new(StringComparer.Ordinal);
+    private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _wake = new(0);
     /// <summary>Per language, completed when the container being warmed now is idle (or failed).</summary>
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _warming = new(StringComparer.Ordinal);
@@ -137,10 +138,17 @@ public sealed class WarmPool : BackgroundService
             while (idle.Count < target && !ct.IsCancellationRequested)
             {
                 var warming = _warming[language] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var created = await CreateAsync(definition, imageId, ct);
-                if (created is not null) idle.Enqueue(created);
-                _warming.TryRemove(language, out _);
-                warming.TrySetResult();
+                WarmContainer? created = null;
+                try
+                {
+                    created = await CreateAsync(definition, imageId, ct);
+                    if (created is not null) idle.Enqueue(created);
+                }
+                finally
+                {
+                    _warming.TryRemove(language, out _);
+                    warming.TrySetResult();
+                }
                 if (created is null) break;
             }
         }
@@ -149,22 +157,24 @@ public sealed class WarmPool : BackgroundService
     private async Task<WarmContainer?> CreateAsync(LanguageDefinition language, string imageId, CancellationToken ct)
     {
         var name = ContainerSpecFactory.WarmName(language.Id);
+        var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
         _running.TrackContainer(name); // before it exists, so the reaper never takes it
+        // Not the stopping token: a create cancelled in flight can leave a container the engine made
+        // but we never heard of. One under way finishes; shutdown then removes it with the rest.
+        using var timeout = new CancellationTokenSource(EngineTimeout);
         string? id = null;
         try
         {
-            var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
-            id = await _docker.CreateContainerAsync(spec, name, ct);
-            await _docker.StartContainerAsync(id, ct);
-            var upload = await PreparedUpload.StartAsync(_docker, id, _options, ct);
+            id = await _docker.CreateContainerAsync(spec, name, timeout.Token);
+            await _docker.StartContainerAsync(id, timeout.Token);
+            var upload = await PreparedUpload.StartAsync(_docker, id, _options, timeout.Token);
             return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow(), upload,
                 ContainerSpecFactory.Resources(ContainerSpecFactory.WarmFirstStage(language, _options)));
         }
         catch (Exception e)
         {
-            if (id is null) _running.UntrackContainer(name);
-            else await _removals.RemoveNowAsync(id, name);
-            if (e is OperationCanceledException) throw;
+            // By name when the create's answer never came: the engine may have made it all the same.
+            await _removals.RemoveNowAsync(id ?? name, name);
             Backoff(language.Id, e.Message);
             return null;
         }
