@@ -20,9 +20,36 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<string, int> _accepted = new(); // job id → index
     private int _workerKills;
+    private string? _cluster;
     private int _redisRestarts;
 
     public async Task<ChaosReport> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await RunGraphAsync(ct);
+        }
+        finally
+        {
+            await RemoveLeftoversAsync();
+        }
+    }
+
+    /// <summary>
+    /// Once the graph is gone, whatever containers of its deployment remain can have no owner: the warm
+    /// pools of workers killed near the end (a live worker reaps those of its killed predecessor, but
+    /// only on its next pass). Only this run's deployment is touched.
+    /// </summary>
+    private async Task RemoveLeftoversAsync()
+    {
+        if (_cluster is null) return;
+        using var docker = new DockerClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var container in await docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={_cluster}"], timeout.Token))
+            await docker.RemoveContainerAsync(container.Id, timeout.Token);
+    }
+
+    private async Task<ChaosReport> RunGraphAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         output.WriteLine($"chaos {_run}: {options.Jobs} jobs, {options.Workers} workers, a kill every {options.KillEvery.TotalSeconds:F1} s, " +
@@ -72,6 +99,7 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         await chaos.CancelAsync();
         await killing;
 
+        _cluster = (await redis.ExecuteAsync(new RedisCommand("GET", ClusterIdentity.Key), ct)).AsString();
         var report = await InspectAsync(redis, ct) with { WorkerKills = _workerKills, RedisRestarts = _redisRestarts, Duration = clock.Elapsed };
         return report;
     }

@@ -17,6 +17,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
     Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, ILogger<ContainerSandbox> logger) : ISandbox
 {
     private static int _warnedNoCgroup;
+    /// <summary>How long a job waits for a container being warmed when none is idle; a fresh one takes longer on a loaded machine.</summary>
+    private static readonly TimeSpan WarmingWait = TimeSpan.FromSeconds(1);
     private SandboxOptions Options => options.Value;
 
     public async Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, IJobEvents events, CancellationToken cancellationToken)
@@ -37,9 +39,10 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         string containerId;
         // A taken pool container stays tracked under its pool name too until the job ends: the reaper
         // may have listed it under that name just before the rename.
-        var candidate = pool.TryTake(language.Id);
+        WarmContainer? candidate = null;
         try
         {
+            candidate = await pool.TakeAsync(language.Id, WarmingWait, cancellationToken);
             if (candidate is null && pool.Enabled) GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "miss"), new("reason", "none_idle"));
             var warm = candidate is null ? null : await TryAdoptAsync(candidate, name, all[0], language, files, cancellationToken);
             prepare?.SetTag("goxec.sandbox.warm", warm is not null);

@@ -27,7 +27,10 @@ public sealed class WarmPool : BackgroundService
     private readonly PoolDemand _demand;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<WarmContainer>> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _backoffUntil = new(StringComparer.Ordinal);
+    private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _wake = new(0);
+    /// <summary>Per language, completed when the container being warmed now is idle (or failed).</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _warming = new(StringComparer.Ordinal);
 
     public WarmPool(IDockerClient docker, LanguageCatalog languages, IOptions<SandboxOptions> options, IOptions<WorkerOptions> worker, RunningJobs running,
         ClusterIdentity cluster, ContainerRemovals removals, TimeProvider clock, ILogger<WarmPool> logger)
@@ -44,15 +47,25 @@ public sealed class WarmPool : BackgroundService
 
     public bool Enabled => Pool.Enabled;
 
-    /// <summary>An idle container for the language, now owned by the caller (still tracked under its pool name), or null.</summary>
-    public WarmContainer? TryTake(string language)
+    /// <summary>
+    /// An idle container for the language, now owned by the caller (still tracked under its pool name),
+    /// or null. When none is idle but one is being warmed right now, waits for it (at most
+    /// <paramref name="wait"/>): it is ready sooner than a fresh container would be, and creating both
+    /// at once on a small machine slows each (measured).
+    /// </summary>
+    public async Task<WarmContainer?> TakeAsync(string language, TimeSpan wait, CancellationToken ct)
     {
         if (!Pool.Enabled) return null;
         _demand.Record(language);
-        WarmContainer? taken = null;
-        if (_idle.TryGetValue(language, out var idle)) idle.TryDequeue(out taken);
-        return taken;
+        if (TryDequeue(language) is { } idle) return idle;
+        if (!_warming.TryGetValue(language, out var warming)) return null;
+        await warming.Task.WaitAsync(wait, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
+        return TryDequeue(language);
     }
+
+    private WarmContainer? TryDequeue(string language) =>
+        _idle.TryGetValue(language, out var idle) && idle.TryDequeue(out var taken) ? taken : null;
 
     /// <summary>
     /// A job has left the sandbox: refill (or warm a cold language up) now rather than at the next
@@ -124,8 +137,19 @@ public sealed class WarmPool : BackgroundService
             }
             while (idle.Count < target && !ct.IsCancellationRequested)
             {
-                if (await CreateAsync(definition, imageId, ct) is not { } created) break;
-                idle.Enqueue(created);
+                var warming = _warming[language] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                WarmContainer? created = null;
+                try
+                {
+                    created = await CreateAsync(definition, imageId, ct);
+                    if (created is not null) idle.Enqueue(created);
+                }
+                finally
+                {
+                    _warming.TryRemove(language, out _);
+                    warming.TrySetResult();
+                }
+                if (created is null) break;
             }
         }
     }
@@ -133,22 +157,24 @@ public sealed class WarmPool : BackgroundService
     private async Task<WarmContainer?> CreateAsync(LanguageDefinition language, string imageId, CancellationToken ct)
     {
         var name = ContainerSpecFactory.WarmName(language.Id);
+        var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
         _running.TrackContainer(name); // before it exists, so the reaper never takes it
+        // Not the stopping token: a create cancelled in flight can leave a container the engine made
+        // but we never heard of. One under way finishes; shutdown then removes it with the rest.
+        using var timeout = new CancellationTokenSource(EngineTimeout);
         string? id = null;
         try
         {
-            var spec = ContainerSpecFactory.CreateWarm(language, _options, imageId, _worker, await _cluster.GetAsync(ct));
-            id = await _docker.CreateContainerAsync(spec, name, ct);
-            await _docker.StartContainerAsync(id, ct);
-            var upload = await PreparedUpload.StartAsync(_docker, id, _options, ct);
+            id = await _docker.CreateContainerAsync(spec, name, timeout.Token);
+            await _docker.StartContainerAsync(id, timeout.Token);
+            var upload = await PreparedUpload.StartAsync(_docker, id, _options, timeout.Token);
             return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow(), upload,
                 ContainerSpecFactory.Resources(ContainerSpecFactory.WarmFirstStage(language, _options)));
         }
         catch (Exception e)
         {
-            if (id is null) _running.UntrackContainer(name);
-            else await _removals.RemoveNowAsync(id, name);
-            if (e is OperationCanceledException) throw;
+            // By name when the create's answer never came: the engine may have made it all the same.
+            await _removals.RemoveNowAsync(id ?? name, name);
             Backoff(language.Id, e.Message);
             return null;
         }
