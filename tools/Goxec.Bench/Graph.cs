@@ -25,17 +25,7 @@ public static partial class Graph
         {
             ApiPort = 0, RedisPort = 0, Workers = options.Workers, BuildWeb = false, Environment = environment,
         });
-        var app = builder.Build();
-        try
-        {
-            await app.StartAsync(ct);
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        return await builder.StartAsync(ct);
     }
 
     /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) every worker, so submissions pile up without being run.</summary>

@@ -13,4 +13,20 @@ public static class DistributedApplicationTestingBuilder
             UseColors = false,
             StopGracePeriod = TimeSpan.FromSeconds(5),
         });
+
+    /// <summary>Builds and starts the graph; when the start fails, stops what did start before rethrowing.</summary>
+    public static async Task<DistributedApplication> StartAsync(this IDistributedApplicationBuilder builder, CancellationToken ct)
+    {
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
 }

@@ -123,17 +123,7 @@ public sealed class MultiHostTests
             builder.CreateResourceBuilder(resource).WithPlacement(replica =>
                 resource.Name == "worker" ? hosts[s_hostOfWorker[$"worker-{replica}"]] : hosts["core"]);
         }
-        var app = builder.Build();
-        try
-        {
-            await app.StartAsync(ct);
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        return await builder.StartAsync(ct);
     }
 
     /// <summary>Host b's worker gave up on the job's attempt: Redis was out of reach even for its failure record.</summary>

@@ -10,16 +10,6 @@ public static class GoxecTestGraph
     {
         var builder = DistributedApplicationTestingBuilder.Create(output);
         GoxecGraph.Build(builder, options);
-        var app = builder.Build();
-        try
-        {
-            await app.StartAsync(ct);
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        return await builder.StartAsync(ct);
     }
 }
