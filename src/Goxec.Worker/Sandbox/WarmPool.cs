@@ -111,6 +111,7 @@ public sealed class WarmPool : BackgroundService
 
     private async Task RefillAsync(CancellationToken ct)
     {
+        await DropDeadAsync(ct);
         var targets = PoolSizing.Targets(_demand.Snapshot(), Pool, id => _languages.Find(id) is { } l && l.Id == id);
         var now = _clock.GetUtcNow();
         foreach (var (language, idle) in _idle)
@@ -150,6 +151,34 @@ public sealed class WarmPool : BackgroundService
                     warming.TrySetResult();
                 }
                 if (created is null) break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Idle containers that stopped while waiting (killed, out of memory, an engine restart) leave the
+    /// pool at the next check, so a replacement comes before a job would have to fall back.
+    /// </summary>
+    private async Task DropDeadAsync(CancellationToken ct)
+    {
+        if (_idle.Values.All(idle => idle.IsEmpty)) return;
+        var running = (await _docker.ListContainersAsync(
+                [ContainerSpecFactory.PoolLabel, $"{ContainerSpecFactory.WorkerLabel}={_worker}", $"{ContainerSpecFactory.ClusterLabel}={await _cluster.GetAsync(ct)}"], ct)
+            .WaitAsync(EngineTimeout, ct))
+            .Where(c => c.State == "running").Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (language, idle) in _idle)
+        {
+            // A take may dequeue meanwhile; each container seen here is either kept once or removed once.
+            for (var n = idle.Count; n > 0 && idle.TryDequeue(out var container); n--)
+            {
+                if (running.Contains(container.Id))
+                {
+                    idle.Enqueue(container);
+                    continue;
+                }
+                _logger.LogWarning("Idle warm container {Container} for {Language} stopped while waiting; replacing it", container.Name, language);
+                await container.Upload.DisposeAsync();
+                await _removals.EnqueueAsync(container.Id, container.Name);
             }
         }
     }

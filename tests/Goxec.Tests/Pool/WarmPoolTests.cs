@@ -76,16 +76,30 @@ public class WarmPoolTests(PoolGraphFixture graph)
     }
 
     [Fact]
-    public async Task A_job_whose_warm_container_was_killed_still_succeeds_on_a_fresh_one()
+    public async Task A_job_whose_warm_container_was_broken_still_succeeds_on_a_fresh_one()
     {
         var idle = await graph.WaitForIdleAsync("python", 2);
-        foreach (var id in idle) await graph.Docker.KillContainerAsync(id, "SIGKILL", Ct).WaitAsync(PoolGraphFixture.Timeout, Ct);
+        // Still running, so the pool keeps them, but the upload waiting inside is gone: every process
+        // but the container's init killed (a dead container would be replaced before the job came).
+        foreach (var id in idle) await PoolGraphFixture.CliAsync("docker", "exec", id, "sh", "-c", "kill -9 -1");
         var fallbacksBefore = await graph.WorkerCounterAsync("goxec_pool_takes_total", ("language", "python"), ("result", "fallback"));
 
         var job = await RunProbeAsync("python");
 
         Assert.DoesNotContain(job.Container, idle);
         Assert.Equal(fallbacksBefore + 1, await graph.WorkerCounterAsync("goxec_pool_takes_total", ("language", "python"), ("result", "fallback")));
+    }
+
+    [Fact]
+    public async Task An_idle_container_that_dies_is_replaced_before_any_job_asks()
+    {
+        var victim = (await graph.WaitForIdleAsync("python", 2)).First();
+
+        await graph.Docker.KillContainerAsync(victim, "SIGKILL", Ct).WaitAsync(PoolGraphFixture.Timeout, Ct);
+
+        var after = await graph.WaitForIdleAsync("python", 2, id => id != victim);
+        Assert.DoesNotContain(victim, after);
+        await AssertGoneAsync(victim);
     }
 
     private async Task AssertGoneAsync(params string[] containers)
