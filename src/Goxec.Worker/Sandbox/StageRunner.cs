@@ -155,7 +155,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     {
         try
         {
-            await stdin.FeedAsync(session, SignalAsync, ct);
+            await stdin.FeedAsync(session, signal => SignalAsync(signal, ct), ct);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException
                                        or Goxec.Redis.RedisConnectionException)
@@ -168,17 +168,23 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     /// A signal the user asked for (interactive runs) goes to every process of the sandbox user, which cannot
     /// reach the container's root-owned idle process. SIGKILL too: killing the container instead would look like
     /// an outside kill and retry the job. Until the program exists (a signal sent before it started) kill finds
-    /// no process, so it is tried again for a while.
+    /// no process, so it is tried again until it lands or the stage's input ends (<paramref name="stageInput"/>):
+    /// a fixed retry window lost signals whenever the program took longer than that to start (seen under load).
     /// </summary>
-    private async Task SignalAsync(string signal)
+    private async Task SignalAsync(string signal, CancellationToken stageInput)
     {
         if (!JobEvents.UserSignals.Contains(signal)) return;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var script = $"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do kill -s {signal[3..]} -- -1 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stageInput);
+        timeout.CancelAfter(MaxSignalWait);
+        // Inside the container the loop is bounded too, in case this side is gone before it ends.
+        var tries = (int)(MaxSignalWait.TotalMilliseconds / 50);
+        var script = $"i=0; while [ $i -lt {tries} ]; do kill -s {signal[3..]} -- -1 2>/dev/null && exit 0; sleep 0.05; i=$((i+1)); done; exit 1";
         var exec = await docker.CreateExecAsync(containerId, new ExecCreateRequest { Cmd = ["sh", "-c", script], User = options.User }, timeout.Token);
         await using var session = await docker.StartExecAsync(exec, timeout.Token);
         while (await session.ReadFrameAsync(timeout.Token) is not null) { }
     }
+
+    private static readonly TimeSpan MaxSignalWait = TimeSpan.FromSeconds(60);
 
     /// <summary>Stops the whole container: the stage is over, and no process of it may outlive that. The first reason wins.</summary>
     private async Task KillAsync(Exec exec, string reason)
