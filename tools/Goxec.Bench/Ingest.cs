@@ -25,6 +25,7 @@ public sealed class Ingest(BenchOptions options, TextWriter progress)
         // Open every connection before the clock starts: the rate is of submissions, not of TCP handshakes.
         await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(_ => http.GetAsync("/alive", ct)));
 
+        var load = BenchRun.LoadAverage();
         var accepted = new ConcurrentDictionary<string, int>();
         var refusals = new ConcurrentQueue<string>();
         Graph.SignalWorkers(app, stop: true);
@@ -70,7 +71,7 @@ public sealed class Ingest(BenchOptions options, TextWriter progress)
         var samples = outcome.SamplesMs;
         return new IngestResult(options.IngestCount, options.Connections, accepted.Count, outcome.Errors, Stats.Round(outcome.Wall.TotalSeconds),
             Stats.Round(accepted.Count / outcome.Wall.TotalSeconds), Stats.Round(Stats.Percentile(samples, 50)), Stats.Round(Stats.Percentile(samples, 90)),
-            Stats.Round(Stats.Percentile(samples, 99)), completed, dead, lost, duplicates, Stats.Round(drain.Elapsed.TotalSeconds), [.. refusals]);
+            Stats.Round(Stats.Percentile(samples, 99)), completed, dead, lost, duplicates, Stats.Round(drain.Elapsed.TotalSeconds), [.. refusals], load);
     }
 
     private string Token(int index) => $"ingest-{_run}-{index}";
