@@ -26,7 +26,7 @@ internal sealed class JobInput(IRedisClient redis, string jobId, long maxBytes, 
 
     private async Task<bool> AddAsync(string type, string data, CancellationToken ct)
     {
-        _total += data.Length;
+        _total += System.Text.Encoding.UTF8.GetByteCount(data); // the cap is in bytes: "é" is two
         if (_total > maxBytes) return false;
         var key = JobEvents.StdinKey(jobId);
         await redis.ExecuteBatchAsync([new RedisCommand("XADD", key, "*", "type", type, "data", data), new RedisCommand("EXPIRE", key, (long)ttl.TotalSeconds)], ct);
