@@ -23,6 +23,8 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
         builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
+        builder.Services.AddSingleton<RuntimeImages>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeImages>());
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();
