@@ -172,8 +172,13 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
         Assert.Equal(["", "apiKey", "bearer"], Requirements("/api/v1/jobs", "post"));
         Assert.Equal(["apiKey", "bearer"], Requirements("/api/v1/keys", "post"));
 
+        // Scalar renders it, from the package's own script: nothing comes from a CDN.
         var page = await http.GetStringAsync("/api/docs", Ct).WaitAsync(Timeout, Ct);
-        Assert.Contains("/openapi/v1.json", page);
-        Assert.DoesNotContain("https://cdn", page);
+        Assert.Contains("openapi/v1.json", page);
+        Assert.Contains("<script src=\"scalar.js\"></script>", page);
+        Assert.DoesNotContain("https://", page);
+        using var script = await http.GetAsync("/api/docs/scalar.js", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("javascript", script.Content.Headers.ContentType?.MediaType);
     }
 }
