@@ -131,7 +131,7 @@ internal static class PistonApi
         return (run, compiled && compile != new JobLimits() ? compile : null, problem);
     }
 
-    private static JsonObject Stage(StageResult stage, JobView job)
+    internal static JsonObject Stage(StageResult stage, JobView job)
     {
         var (stdout, stderr) = (Text(stage.Stdout, stage.StdoutEncoding), Text(stage.Stderr, stage.StderrEncoding));
         var status = stage.LimitExceeded switch
@@ -156,7 +156,7 @@ internal static class PistonApi
     private static JsonObject Internal(JobView job) => new()
     {
         ["stdout"] = "", ["stderr"] = "", ["output"] = "", ["code"] = null, ["signal"] = null,
-        ["message"] = job.Message ?? "Internal error", ["status"] = "XX", ["cpu_time"] = 0, ["wall_time"] = 0, ["memory"] = 0,
+        ["message"] = job.Message ?? "Internal error", ["status"] = "XX", ["cpu_time"] = null, ["wall_time"] = null, ["memory"] = null, // nothing ran: nothing measured
     };
 
     private static string Message(string status, StageResult stage) => status switch
