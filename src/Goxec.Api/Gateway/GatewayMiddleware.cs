@@ -18,6 +18,9 @@ public sealed class TokenInSubmissionMetadata;
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket, QueueBacklog backlog, IOptions<GatewayOptions> options)
 {
+    /// <summary>A backlog drains at the workers' pace: seconds, not milliseconds.</summary>
+    public static readonly TimeSpan BacklogRetry = TimeSpan.FromSeconds(5);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
@@ -30,7 +33,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             if (!decision.Allowed)
             {
                 GoxecMetrics.RateLimitRejections.Add(1);
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, RateDecision.RefusalTitle, decision.RefusalDetail(caller.Name));
+                await decision.Refuse(caller.Name).ExecuteAsync(context);
                 return;
             }
         }
@@ -39,9 +42,9 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             var (full, length) = await backlog.CheckAsync(context.RequestAborted);
             if (full)
             {
-                context.Response.Headers.RetryAfter = "5";
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Goxec is busy",
-                    $"{length} jobs are waiting, more than the {options.Value.MaxQueueBacklog} Goxec queues at once. Retry later.");
+                await new Refusal(StatusCodes.Status503ServiceUnavailable, "Goxec is busy",
+                    $"{length} jobs are waiting, more than the {options.Value.MaxQueueBacklog} Goxec queues at once. Retry later.",
+                    BacklogRetry).ExecuteAsync(context);
                 return;
             }
         }

@@ -24,12 +24,12 @@ public sealed record RateDecision(TokenDecision Tokens, CallerLimits Limits)
     public bool Allowed => Tokens.Allowed;
     public int Remaining => Tokens.Remaining;
 
-    /// <summary>What a 429 says: the caller's rate and when to come back.</summary>
-    public string RefusalDetail(string callerName) =>
-        string.Create(CultureInfo.InvariantCulture, $"The rate limit of {callerName} is {Limits.Rate:0.###} requests per second with bursts of {Limits.Burst}; ") +
-        $"retry after {RetrySeconds} s.";
+    public TimeSpan RetryAfter => Tokens.RetryAfter;
 
-    private long RetrySeconds => Math.Max(1, (long)Math.Ceiling(Tokens.RetryAfter.TotalSeconds));
+    /// <summary>The 429 for a caller whose bucket is empty: its rate and when to come back.</summary>
+    public Refusal Refuse(string callerName) => new(StatusCodes.Status429TooManyRequests, RefusalTitle,
+        string.Create(CultureInfo.InvariantCulture, $"The rate limit of {callerName} is {Limits.Rate:0.###} requests per second with bursts of {Limits.Burst}; ") +
+        $"retry after {Refusal.Seconds(RetryAfter)} s.", RetryAfter);
 
     public void WriteHeaders(HttpResponse response)
     {

@@ -18,7 +18,7 @@ internal static class JobsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, Refusal>> SubmitAsync(
         HttpContext context, bool? wait, JobSubmission submission, JobStore store, JobCompletionWaiter waiter, TokenBucket bucket,
         IOptions<SubmissionOptions> options, CancellationToken ct)
     {
@@ -26,28 +26,27 @@ internal static class JobsApi
         var caller = Caller.Of(context);
         // A valid submission takes its token inside the submission script (one round trip); one that is refused
         // before it still pays its token here, so bad requests are rate limited like any other.
-        async Task<ProblemHttpResult?> ChargeAsync()
+        async Task<Refusal?> ChargeAsync()
         {
             if (caller.Limits is not { } limits) return null;
             var decision = await bucket.TakeAsync(caller.Bucket, limits, cost: 1, ct);
             decision.WriteHeaders(context.Response);
             if (decision.Allowed) return null;
             GoxecMetrics.RateLimitRejections.Add(1);
-            return TypedResults.Problem(decision.RefusalDetail(caller.Name), statusCode: StatusCodes.Status429TooManyRequests, title: RateDecision.RefusalTitle);
+            return decision.Refuse(caller.Name);
         }
 
         var (body, malformed) = await JsonBody.ReadAsync(request, GoxecJsonContext.Default.SubmitJobRequest, ct);
         if (body is null) return await ChargeAsync() is { } limited ? limited : malformed!;
-        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 255)
-            return await ChargeAsync() is { } limited ? limited : JsonBody.Invalid("Idempotency-Key", "The Idempotency-Key header may have at most 255 characters.");
+        var (idempotencyKey, keyProblem) = JobSubmission.IdempotencyKeyOf(request);
+        if (keyProblem is not null) return await ChargeAsync() is { } limited ? limited : keyProblem;
 
         var (spec, errors) = await submission.PrepareAsync(body, ct);
         if (spec is null) return await ChargeAsync() is { } limited ? limited : TypedResults.ValidationProblem(errors, title: "The job is not valid.");
 
         // Registered before the job exists, so a finish that races the wait is never missed.
         using var completion = wait == true ? waiter.Watch(spec.Id) : null;
-        var (enqueued, refusal, rate) = await submission.EnqueueAsync(spec, caller, idempotencyKey.Length > 0 ? idempotencyKey : null, takeToken: true, ct);
+        var (enqueued, refusal, rate) = await submission.EnqueueAsync(spec, caller, idempotencyKey, takeToken: true, ct);
         rate?.WriteHeaders(context.Response);
         if (enqueued is null) return refusal!;
         var id = enqueued.Id;

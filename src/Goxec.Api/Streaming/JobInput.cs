@@ -25,8 +25,9 @@ internal sealed class JobInput(JobEventLog log, string jobId, long maxBytes, Tim
 
     private async Task<bool> AddAsync(string type, string data, CancellationToken ct)
     {
-        _total += data.Length;
-        if (_total > maxBytes) return false;
+        var total = _total + System.Text.Encoding.UTF8.GetByteCount(data); // the cap is in bytes: "é" is two
+        if (total > maxBytes) return false;
+        _total = total;
         await log.AddInputAsync(jobId, type, data, ttl, ct);
         return true;
     }
