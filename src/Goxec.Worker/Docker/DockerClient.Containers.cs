@@ -15,6 +15,14 @@ public sealed partial class DockerClient
     public async Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default) =>
         (await InspectImageAsync(image, cancellationToken))?.ID;
 
+    public Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new ImagesListParameters();
+        if (reference is not null) parameters.Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [reference] = true } };
+        return CallAsync<IReadOnlyList<ImageSummary>>("GET", "images/json", async ct =>
+            [.. (await _engine.Images.ListImagesAsync(parameters, ct)).Select(i => new ImageSummary(i.ID, [.. i.RepoTags ?? []]))], cancellationToken);
+    }
+
     public Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default) =>
         CallAsync("POST", "containers/{id}/rename", ct => _engine.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name }, ct), cancellationToken);
 

@@ -66,6 +66,9 @@ public sealed record ContainerState(
     DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, string> Labels);
 
+/// <summary>An image as listed: its content id and the names ("repo:tag") it carries.</summary>
+public sealed record ImageSummary(string Id, IReadOnlyList<string> RepoTags);
+
 public sealed record ContainerSummary(
     string Id,
     IReadOnlyList<string> Names,

@@ -20,6 +20,9 @@ public interface IDockerClient : IDisposable
     /// <summary>The image's content id ("sha256:…"), or null when the image is not there.</summary>
     Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
 
+    /// <summary>The engine's images (those whose name matches <paramref name="reference"/>, e.g. "goxec/runtime-*", when given), in one call.</summary>
+    Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default);
+
     /// <summary>Renames a container (POST /containers/{id}/rename). A name in use throws <see cref="DockerConflictException"/>.</summary>
     Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default);
 

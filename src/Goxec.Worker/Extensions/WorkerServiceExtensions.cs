@@ -32,6 +32,8 @@ internal static class WorkerServiceExtensions
             return cgroups;
         });
         builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
+        builder.Services.AddSingleton<RuntimeImages>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeImages>());
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();

@@ -42,7 +42,7 @@ internal static class PistonApi
         var (request, runtime, problem) = await TranslateAsync(body, runtimes, options.Value, ct);
         if (request is null) return BadRequest(problem!);
         var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: true, ct);
-        if (submitted.Refusal is not null) return submitted.Refusal;
+        if (submitted.Refusal is { } refused) return refused.InFormat(new JsonObject { ["message"] = refused.Detail });
         if (submitted.Id is null) return BadRequest(string.Join("; ", submitted.Errors.SelectMany(e => e.Value)));
         if (submitted.Job is not { Status: JobStatus.Completed or JobStatus.DeadLettered } job)
             return Results.Json(new JsonObject { ["message"] = $"The job {submitted.Id} did not finish in time; it is still at GET /api/v1/jobs/{submitted.Id}" },
