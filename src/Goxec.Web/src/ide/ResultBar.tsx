@@ -11,11 +11,12 @@ export function ResultBar({ job }: { job: Job }) {
         {summary.facts.map((fact) => (
           <div key={fact.label}>
             <dt>{fact.label}</dt>
-            <dd>{fact.value}</dd>
+            <dd title={fact.note}>{fact.value}</dd>
           </div>
         ))}
       </dl>
       {summary.message && <p className="result-message">{summary.message}</p>}
+      {summary.encodingNote && <p className="result-note">{summary.encodingNote}</p>}
     </section>
   );
 }
