@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Goxec.Jobs;
 
 namespace Goxec.Api.Jobs;
 
 /// <summary>
 /// Lets requests wait for jobs to finish without polling: one loop per process follows the finish
-/// announcements (<see cref="JobKeys.Finished"/>) and wakes the waiters of each id it sees. It reads when
-/// the finish script's nudge says there is something new (and once a <see cref="Poll"/> regardless), so any
-/// number of waiters costs one read per burst of finishes and no Redis connection of its own.
+/// announcements (<see cref="JobKeys.Finished"/>) and wakes the waiters of each id it sees. The finish script's
+/// nudge carries the job's id, so a waiter is woken as the nudge arrives, with no read in between; the loop reads
+/// the announcements themselves once a <see cref="Poll"/> (and at once after a reconnect or a dropped nudge), so a
+/// lost nudge costs at most that. Any number of waiters costs no Redis connection of its own.
 /// </summary>
 internal sealed class JobCompletionWaiter(JobQueue queue, Nudges nudges, ILogger<JobCompletionWaiter> logger) : BackgroundService
 {
@@ -37,10 +39,10 @@ internal sealed class JobCompletionWaiter(JobQueue queue, Nudges nudges, ILogger
                 foreach (var (entry, id) in finished)
                 {
                     last = entry;
-                    if (_waiters.TryGetValue(id, out var waiters)) waiters.Finished.TrySetResult();
+                    Wake(id);
                 }
                 backoff = TimeSpan.FromMilliseconds(100);
-                if (finished.Count < Batch) await nudge.WaitAsync(Poll, stoppingToken);
+                if (finished.Count < Batch) await FollowNudgesAsync(nudge, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -53,6 +55,23 @@ internal sealed class JobCompletionWaiter(JobQueue queue, Nudges nudges, ILogger
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
+    }
+
+    /// <summary>Wakes the waiters of each id the nudges name, until the poll interval is over or a nudge asks for a read.</summary>
+    private async Task FollowNudgesAsync(Nudges.Listener nudge, CancellationToken ct)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(Poll.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            var next = await nudge.NextAsync(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until), ct);
+            if (!next.Woken || next.Payload.IsNullOrEmpty) return;
+            Wake(next.Payload!);
+        }
+    }
+
+    private void Wake(string id)
+    {
+        if (_waiters.TryGetValue(id, out var waiters)) waiters.Finished.TrySetResult();
     }
 
     private void Release(string id, Waiters waiters)

@@ -8,8 +8,9 @@ namespace Goxec.Api.Streaming;
 /// Follows a job's events stream from Redis — so any Api replica can serve any job — replaying
 /// from the start (or after a given seq) and then live, until the result. A retried job's new
 /// attempt announces itself with a "running" status carrying its attempt number. Reads never block:
-/// between them the reader waits for the writer's nudge (<see cref="Nudges"/>), so a subscriber costs
-/// a pub/sub handler, not a Redis connection.
+/// between them the reader waits for the writer's nudge (<see cref="Nudges"/>), which carries small batches
+/// of events itself, so a live chunk costs no read of its own and a subscriber costs a pub/sub handler, not a
+/// Redis connection.
 /// </summary>
 internal sealed class JobEventReader(JobEventLog log, JobStore store, Nudges nudges)
 {
@@ -35,9 +36,39 @@ internal sealed class JobEventReader(JobEventLog log, JobStore store, Nudges nud
             last = job.Attempts > 0 ? $"{job.Attempts - 1}-{ulong.MaxValue}" : "0-0";
         }
 
+        var read = true;
         while (true)
         {
-            var events = await log.ReadAsync(id, last, Batch, ct);
+            IReadOnlyList<JobEvent> events;
+            if (read)
+            {
+                events = await log.ReadAsync(id, last, Batch, ct);
+                read = events.Count == Batch;
+            }
+            else
+            {
+                var next = await nudge.NextAsync(Quiet, ct);
+                if (!next.Woken)
+                {
+                    // Quiet: the job may have ended with no result event in reach (an expired stream, say).
+                    job = await store.GetAsync(id, ct);
+                    if (job is null) yield break;
+                    if (job.Status is JobStatus.Completed or JobStatus.DeadLettered)
+                    {
+                        yield return await ResultAsync(id, null, ct);
+                        yield break;
+                    }
+                    read = true;
+                    continue;
+                }
+                // The events it carried when they follow what was sent; else (none, or a gap) read the stream.
+                if (JobEventLog.Following(next.Payload, last) is not { } carried)
+                {
+                    read = true;
+                    continue;
+                }
+                events = carried;
+            }
             foreach (var e in events)
             {
                 last = e.Id;
@@ -49,16 +80,6 @@ internal sealed class JobEventReader(JobEventLog log, JobStore store, Nudges nud
                 yield return e.Type is JobEvents.Stdout or JobEvents.Stderr
                     ? StreamMessage.Text(e.Type, JobEvents.Seq(last), e.Data)
                     : StreamMessage.Json(e.Type, JobEvents.Seq(last), e.Data);
-            }
-            if (events.Count == Batch || await nudge.WaitAsync(Quiet, ct)) continue;
-
-            // Quiet: the job may have ended with no result event in reach (an expired stream, say).
-            job = await store.GetAsync(id, ct);
-            if (job is null) yield break;
-            if (job.Status is JobStatus.Completed or JobStatus.DeadLettered)
-            {
-                yield return await ResultAsync(id, null, ct);
-                yield break;
             }
         }
     }

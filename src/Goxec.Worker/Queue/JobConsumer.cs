@@ -7,15 +7,16 @@ namespace Goxec.Worker.Queue;
 /// <summary>
 /// Reads the work stream as one consumer of the group and runs up to <c>Concurrency</c> jobs.
 /// Three loops: new entries (XREADGROUP), abandoned ones (XAUTOCLAIM), and a heartbeat that keeps
-/// this worker's claims fresh so a short reclaim time never steals a long-running job. No read blocks:
-/// with free slots and nothing queued, the reader waits for the enqueue script's nudge (or <see cref="Poll"/>).
+/// this worker's claims fresh so a short reclaim time never steals a long-running job. With free slots, the
+/// reader waits in a blocking XREADGROUP (<see cref="JobQueue.WaitForNewAsync"/>, on the worker's one connection for
+/// it), so a job queued meanwhile is delivered the moment Redis adds it.
 /// </summary>
-public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
+public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
     ILogger<JobConsumer> logger)
     : BackgroundService
 {
-    /// <summary>How long an idle worker waits for a nudge before looking at the queue anyway (a nudge lost in a reconnect).</summary>
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+    /// <summary>How long one blocking read waits: also how long a stopping worker may still take new jobs in.</summary>
+    private static readonly TimeSpan Block = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
     private readonly CancellationTokenSource _abort = new();
     private WorkerOptions Options => options.Value;
@@ -24,7 +25,6 @@ public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, J
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _slots = new SemaphoreSlim(Options.Concurrency);
-        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Queued);
         await Retry(() => queue.EnsureGroupAsync(stoppingToken), stoppingToken);
         logger.LogInformation("Worker {Consumer} consuming {Stream} with {Concurrency} slots", Options.ConsumerName, JobKeys.Stream, Options.Concurrency);
 
@@ -35,26 +35,38 @@ public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, J
         // another worker would take (and run again) the jobs this one is finishing.
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = LoopAsync(Options.HeartbeatInterval, HeartbeatAsync, heartbeatStop.Token);
-        await LoopAsync(TimeSpan.Zero, async ct =>
-        {
-            // Fewer entries than free slots: the queue is empty now, so wait for the next job to be queued.
-            if (!await ReadAsync(pendingOnly: false, ct)) await nudge.WaitAsync(Poll, ct);
-        }, stoppingToken);
+        await LoopAsync(TimeSpan.Zero, WaitForNewAsync, stoppingToken);
         await reclaim;
         await DrainAsync();
         await heartbeatStop.CancelAsync();
         await heartbeat;
     }
 
-    /// <summary>Reads as many entries as there are free slots; true when it filled them all (there may be more).</summary>
-    private async Task<bool> ReadAsync(bool pendingOnly, CancellationToken ct)
+    /// <summary>Reads as many entries as there are free slots.</summary>
+    private async Task ReadAsync(bool pendingOnly, CancellationToken ct)
     {
         var free = await WaitForSlotsAsync(ct);
         try
         {
-            var entries = await queue.ReadAsync(Options.ConsumerName, free, pendingOnly, ct);
-            Dispatch(entries, free);
-            return entries.Count == free;
+            Dispatch(await queue.ReadAsync(Options.ConsumerName, free, pendingOnly, ct), free);
+        }
+        catch
+        {
+            _slots!.Release(free);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for as many new entries as there are free slots. The read is not abandoned when the worker stops: what it
+    /// delivers is this consumer's, so it is run (and drained) rather than left for another worker's reclaim.
+    /// </summary>
+    private async Task WaitForNewAsync(CancellationToken ct)
+    {
+        var free = await WaitForSlotsAsync(ct);
+        try
+        {
+            Dispatch(await queue.WaitForNewAsync(Options.ConsumerName, free, Block), free);
         }
         catch
         {

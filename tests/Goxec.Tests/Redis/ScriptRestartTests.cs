@@ -43,7 +43,7 @@ public sealed class ScriptRestartTests
             }
         }
         Assert.True(after.IsNew);
-        // Nothing acknowledged before the restart was lost (AOF), and the new script cache was filled again.
+        // Nothing acknowledged before the restart was lost (AOF, fsync always), and the new script cache was filled again.
         foreach (var id in new[] { "s1", "s2", "s3", "s4" })
             Assert.Equal(JobStatus.Queued, (await store.GetAsync(id, Ct).WaitAsync(Timeout, Ct))?.Status);
         Assert.Equal(new Enqueued("s4", IsNew: false), await store.EnqueueAsync(Spec("s5"), null, "restart-key", Ct).WaitAsync(Timeout, Ct));

@@ -58,17 +58,19 @@ public static class JobKeys
     public static string Stdin(string jobId) => $"goxec:job:{jobId}:stdin";
 
     /// <summary>
-    /// Pub/sub wake-ups ("look again"), published by the scripts that write what a reader waits for. They carry no
-    /// data and may be lost (a reconnect): readers read the stream itself, and look again now and then regardless.
+    /// Pub/sub wake-ups ("look again"), published by the scripts that write what a reader waits for. They may carry
+    /// what was written, but may be lost (a reconnect): readers read the stream itself when a nudge carries nothing,
+    /// and now and then regardless.
     /// </summary>
     public static class Nudge
     {
-        /// <summary>A job was queued: idle workers read the work stream.</summary>
-        public static readonly RedisChannel Queued = RedisChannel.Literal("goxec:nudge:jobs");
-        /// <summary>A job finished: the waiters and the webhook dispatcher read <see cref="Finished"/>.</summary>
+        /// <summary>A job finished: carries its id, for the waiters; the webhook dispatcher reads <see cref="Finished"/>.</summary>
         public static readonly RedisChannel Finished = RedisChannel.Literal("goxec:nudge:finished");
 
-        /// <summary>The job's events stream grew: its live-output readers read it.</summary>
+        /// <summary>The most event data (bytes) a nudge carries; a larger batch is read from the stream.</summary>
+        public const int MaxCarriedBytes = 8 * 1024;
+
+        /// <summary>The job's events stream grew: carries the new events when small (<see cref="JobEventLog.Following"/>), for its live-output readers.</summary>
         public static RedisChannel Events(string jobId) => RedisChannel.Literal(EventsName(jobId));
 
         /// <summary>The job's stdin stream grew: the worker running it reads it.</summary>

@@ -4,11 +4,14 @@ namespace Goxec.Jobs;
 
 /// <summary>
 /// The work stream (<see cref="JobKeys.Stream"/>), the finish announcements (<see cref="JobKeys.Finished"/>) and the
-/// dead letters. Every read here returns at once: the waiting is done on <see cref="Nudges"/>, never on a Redis
-/// connection, so the multiplexer is never blocked and a process needs no connection per reader.
+/// dead letters. Every read on the shared multiplexer returns at once: StackExchange.Redis pipelines every caller's
+/// commands over one connection, which a blocking command would hold up. The one read that waits, a worker's
+/// <see cref="WaitForNewAsync"/>, blocks on a connection of its own, made on first use: so a worker process holds that
+/// one more connection whatever its number of jobs, and an Api process none.
 /// </summary>
-public sealed class JobQueue(IConnectionMultiplexer redis)
+public sealed class JobQueue(IConnectionMultiplexer redis) : IAsyncDisposable
 {
+    private readonly Lazy<Task<ConnectionMultiplexer>> _blocking = new(() => ConnectBlockingAsync(redis));
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Creates the work stream's consumer group from the start of the stream, if missing (jobs queued before any worker ran are delivered).</summary>
@@ -39,6 +42,34 @@ public sealed class JobQueue(IConnectionMultiplexer redis)
     public async Task<IReadOnlyList<QueueEntry>> ReadAsync(string consumer, int count, bool pendingOnly, CancellationToken ct) =>
         QueueEntry.From(await Db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.Group, consumer,
             pendingOnly ? StreamPosition.Beginning : StreamPosition.NewMessages, count).WaitAsync(ct));
+
+    /// <summary>
+    /// New entries for this consumer, up to <paramref name="count"/>, waiting up to <paramref name="block"/> for the first
+    /// (<c>XREADGROUP … BLOCK</c>): an entry queued meanwhile is delivered as Redis adds it. An empty list when none came.
+    /// Not cancellable once sent (Redis would still deliver, and an abandoned delivery waits for a reclaim), so it
+    /// returns within <paramref name="block"/> plus a round trip, or the command timeout when Redis is away.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueEntry>> WaitForNewAsync(string consumer, int count, TimeSpan block)
+    {
+        var connection = await _blocking.Value;
+        var reply = await connection.GetDatabase().ExecuteAsync("XREADGROUP", "GROUP", JobKeys.Group, consumer, "COUNT", count,
+            "BLOCK", (long)block.TotalMilliseconds, "STREAMS", JobKeys.Stream, ">");
+        return QueueEntry.FromRead(reply);
+    }
+
+    /// <summary>The blocking read's connection: the shared one's settings (address, password, timeouts), its own name.</summary>
+    private static async Task<ConnectionMultiplexer> ConnectBlockingAsync(IConnectionMultiplexer shared)
+    {
+        var options = ConfigurationOptions.Parse(shared.Configuration);
+        JobsRedis.Configure(options);
+        options.ClientName += ":queue";
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_blocking.IsValueCreated) await (await _blocking.Value).DisposeAsync();
+    }
 
     /// <summary>Takes over entries idle for longer than <paramref name="idle"/> (their worker is gone).</summary>
     public async Task<IReadOnlyList<QueueEntry>> ReclaimAsync(string consumer, TimeSpan idle, int count, CancellationToken ct) =>
@@ -87,6 +118,22 @@ public sealed class JobQueue(IConnectionMultiplexer redis)
 public sealed record QueueEntry(string EntryId, IReadOnlyDictionary<string, string>? Fields)
 {
     public string? Field(string name) => Fields is not null && Fields.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>An XREADGROUP reply, RESP3 (a map of stream → entries) or RESP2 (pairs); null (nothing came) is empty.</summary>
+    internal static IReadOnlyList<QueueEntry> FromRead(RedisResult reply)
+    {
+        if (reply.IsNull) return [];
+        var perStream = reply.Resp3Type == ResultType.Map
+            ? reply.ToDictionary().Values
+            : ((RedisResult[])reply!).Select(pair => ((RedisResult[])pair!)[1]);
+        return [.. perStream.SelectMany(entries => (RedisResult[])entries!).Select(entry =>
+        {
+            var parts = (RedisResult[])entry!;
+            var fields = parts[1].IsNull ? null : (RedisResult[])parts[1]!;
+            return new QueueEntry((string)parts[0]!, fields is null ? null
+                : Enumerable.Range(0, fields.Length / 2).ToDictionary(i => (string)fields[2 * i]!, i => (string)fields[2 * i + 1]!, StringComparer.Ordinal));
+        })];
+    }
 
     internal static IReadOnlyList<QueueEntry> From(StreamEntry[] entries) =>
         [.. entries.Select(e => new QueueEntry(e.Id!, e.IsNull || e.Values is not { Length: > 0 } values ? null

@@ -76,7 +76,7 @@ internal static class JobScripts
     /// happens. Then with an idempotency key (KEYS[3], '' for none) already taken, nothing is stored and the earlier
     /// job's id is returned; else, with a caller's slot set (KEYS[4], '' for no cap), a slot under the cap is
     /// reserved or the submission refused; then the job hash is stored and its stream entry queued together, so a
-    /// queued entry always has a job, and idle workers are nudged.
+    /// queued entry always has a job (an idle worker's blocking read returns with it).
     /// KEYS: job, stream, idempotency key, slot set, bucket. ARGV: ttl seconds, id, traceparent, cap, rate, burst,
     /// then hash field/value pairs.
     /// Returns {outcome, job id, unfinished jobs, then the bucket's allowed, tokens left, wait ms, ms until full}; outcome is 'new', 'repeat',
@@ -102,7 +102,6 @@ internal static class JobScripts
         redis.call('HSET', KEYS[1], unpack(ARGV, 7))
         redis.call('EXPIRE', KEYS[1], ARGV[1])
         redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'v', '{{JobKeys.SchemaVersion}}', 'traceparent', ARGV[3])
-        redis.call('PUBLISH', '{{QueuedChannel}}', '')
         return {'new', ARGV[2], 0, allowed, tokens, wait, full}
         """);
 
@@ -117,9 +116,7 @@ internal static class JobScripts
         redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', 0)
         redis.call('XDEL', KEYS[3], ARGV[1])
         local id = redis.call('HGET', KEYS[1], 'id')
-        local entry = redis.call('XADD', KEYS[2], '*', 'id', id, 'v', '{{JobKeys.SchemaVersion}}', 'traceparent', ARGV[2])
-        redis.call('PUBLISH', '{{QueuedChannel}}', '')
-        return entry
+        return redis.call('XADD', KEYS[2], '*', 'id', id, 'v', '{{JobKeys.SchemaVersion}}', 'traceparent', ARGV[2])
         """);
 
     /// <summary>
@@ -185,8 +182,8 @@ internal static class JobScripts
         """);
 
     /// <summary>
-    /// Stores a terminal outcome only if none is stored yet, announces it (and nudges the waiters and the job's
-    /// live readers), then acknowledges and deletes the stream entry in the same step (so the work stream holds
+    /// Stores a terminal outcome only if none is stored yet, announces it (and nudges the waiters with the job's id, and
+    /// the job's live readers with the result event, see <see cref="AppendEvents"/>), then acknowledges and deletes the stream entry in the same step (so the work stream holds
     /// only unfinished jobs and never needs a length trim that could drop one).
     /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket, events, latency bucket.
     /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
@@ -210,12 +207,15 @@ internal static class JobScripts
           end
           -- The result event goes under the newest attempt, which no earlier attempt can write after.
           local attempt = redis.call('HGET', KEYS[1], 'attempts') or '0'
-          if redis.pcall('XADD', KEYS[7], attempt .. '-*', 'type', 'result', 'data', ARGV[11]) then
+          local event = redis.pcall('XADD', KEYS[7], attempt .. '-*', 'type', 'result', 'data', ARGV[11])
+          if type(event) == 'string' then
             local ttl = redis.call('TTL', KEYS[1])
             if ttl > 0 then redis.call('EXPIRE', KEYS[7], ttl) end
+            redis.call('PUBLISH', ARGV[12], cjson.encode({ {event, 'result', ARGV[11]} }))
+          else
+            redis.call('PUBLISH', ARGV[12], '')
           end
-          redis.call('PUBLISH', '{{FinishedChannel}}', '')
-          redis.call('PUBLISH', ARGV[12], '')
+          redis.call('PUBLISH', '{{FinishedChannel}}', ARGV[4])
           stored = 1
         end
         -- A malformed entry has no job hash, yet its dead letter must still be kept.
@@ -234,16 +234,25 @@ internal static class JobScripts
     /// <summary>
     /// Appends events with the ids the writer chose and nudges the job's readers. An id already stored (a retry
     /// after a lost reply) is refused by XADD and skipped, so a retried append is idempotent. With a minimum id,
-    /// older entries (an earlier attempt's) are trimmed first.
+    /// older entries (an earlier attempt's) are trimmed first. The nudge carries the events as JSON
+    /// (<c>[[id, type, data], …]</c>) when every one was added and their data is at most
+    /// <see cref="JobKeys.Nudge.MaxCarriedBytes"/>, so a live reader needs no read of its own; else it is empty.
     /// KEYS: events. ARGV: nudge channel, ttl seconds, minimum id (or ''), then id, type, data for each event.
     /// </summary>
-    public static readonly JobScript AppendEvents = new("""
+    public static readonly JobScript AppendEvents = new($$"""
         if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3]) end
+        local carried, size, whole = {}, 0, true
         for i = 4, #ARGV, 3 do
-          redis.pcall('XADD', KEYS[1], ARGV[i], 'type', ARGV[i + 1], 'data', ARGV[i + 2])
+          if type(redis.pcall('XADD', KEYS[1], ARGV[i], 'type', ARGV[i + 1], 'data', ARGV[i + 2])) ~= 'string' then whole = false end
+          carried[#carried + 1] = {ARGV[i], ARGV[i + 1], ARGV[i + 2]}
+          size = size + #ARGV[i + 2]
         end
         if ARGV[2] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-        redis.call('PUBLISH', ARGV[1], '')
+        if whole and #carried > 0 and size <= {{JobKeys.Nudge.MaxCarriedBytes}} then
+          redis.call('PUBLISH', ARGV[1], cjson.encode(carried))
+        else
+          redis.call('PUBLISH', ARGV[1], '')
+        end
         return 1
         """);
 
@@ -255,6 +264,5 @@ internal static class JobScripts
         return 1
         """);
 
-    private static string QueuedChannel => JobKeys.Nudge.Queued.ToString();
     private static string FinishedChannel => JobKeys.Nudge.Finished.ToString();
 }

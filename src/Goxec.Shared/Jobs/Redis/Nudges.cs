@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using StackExchange.Redis;
 
 namespace Goxec.Jobs;
 
 /// <summary>
-/// The process's pub/sub wake-ups, so nothing here ever blocks a Redis connection: a reader subscribes to its
-/// channel (<see cref="JobKeys.Nudge"/>), reads its stream without blocking, and when there was nothing waits for
-/// a nudge or its poll interval, whichever comes first. Every subscription shares the multiplexer's one
-/// subscriber (on RESP3, its one connection), so a process holds the same connections with one reader or thousands.
-/// A nudge lost while Redis was away costs at most the poll interval; a restored connection wakes every reader.
+/// The process's pub/sub wake-ups, so no reader ever blocks a shared Redis connection: a reader subscribes to its
+/// channel (<see cref="JobKeys.Nudge"/>), reads its stream without blocking, and then waits for a nudge or its poll
+/// interval, whichever comes first. A nudge may carry what was written (a finished job's id, a small batch of
+/// events), so the reader goes on without a second round trip; an empty one means "read the stream". Every
+/// subscription shares the multiplexer's one subscriber (on RESP3, its one connection), so a process holds the
+/// same connections with one reader or thousands. A nudge lost while Redis was away costs at most the poll
+/// interval; a restored connection, or a reader too slow for its nudges, is told to read the stream.
 /// </summary>
 public sealed class Nudges
 {
@@ -20,7 +23,7 @@ public sealed class Nudges
         _subscriber = redis.GetSubscriber();
         redis.ConnectionRestored += (_, _) =>
         {
-            foreach (var listener in _listeners.Keys) listener.Wake();
+            foreach (var listener in _listeners.Keys) listener.Look();
         };
     }
 
@@ -35,40 +38,88 @@ public sealed class Nudges
         }
         catch (Exception e) when (e is RedisConnectionException or TimeoutException)
         {
-            // Redis is away: the caller's reads fail and retry, and the subscription is made again when the
-            // connection returns (the multiplexer restores what it knows). Until then the poll interval serves.
+            // Redis is away: the handler stays registered and the multiplexer subscribes again when the
+            // connection returns (then every listener is told to look). Until then the poll interval serves.
         }
         return listener;
     }
 
-    /// <summary>One reader's wake-up: set by a nudge, cleared by the wait it ends.</summary>
+    /// <summary>
+    /// One reader's nudges, in the order its handler saw them. Messages are queued up to <see cref="Capacity"/>; past
+    /// that (a reader far behind) they are dropped and the reader is told to read the stream instead, which covers them.
+    /// </summary>
     public sealed class Listener : IAsyncDisposable
     {
+        private const int Capacity = 256;
         private readonly Nudges _owner;
         private readonly RedisChannel _channel;
-        private readonly SemaphoreSlim _signal = new(0, 1);
+        // Synchronous continuations: the handler already runs on a pool thread (the multiplexer's own reader hands
+        // it over), so the waiting reader goes on right there instead of being scheduled once more.
+        private readonly Channel<RedisValue> _queue = Channel.CreateBounded<RedisValue>(new BoundedChannelOptions(Capacity)
+        {
+            SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
+        });
+        private int _mustLook;
 
         internal Listener(Nudges owner, RedisChannel channel)
         {
             (_owner, _channel) = (owner, channel);
-            Handler = (_, _) => Wake();
+            Handler = (_, message) =>
+            {
+                if (!_queue.Writer.TryWrite(message)) Look();
+            };
         }
 
         internal Action<RedisChannel, RedisValue> Handler { get; }
 
-        internal void Wake()
+        /// <summary>Something may have been missed: the next wait returns at once with an empty nudge.</summary>
+        internal void Look()
         {
-            try { _signal.Release(); }
-            catch (SemaphoreFullException) { } // already signalled: one look covers every nudge since the last
-            catch (ObjectDisposedException) { } // a nudge racing the reader's end
+            Volatile.Write(ref _mustLook, 1);
+            _queue.Writer.TryWrite(RedisValue.Null); // wakes a waiting reader; when full, the flag alone serves
         }
 
-        /// <summary>Returns when nudged since the last call, or after <paramref name="poll"/>; true when nudged.</summary>
-        public Task<bool> WaitAsync(TimeSpan poll, CancellationToken ct) => _signal.WaitAsync(poll, ct);
+        /// <summary>
+        /// The next nudge, or, after <paramref name="poll"/> without one, <see cref="Nudge.Quiet"/>. An empty payload
+        /// (restored connection, dropped messages, or a writer that sent none) means: read the stream.
+        /// </summary>
+        public async ValueTask<Nudge> NextAsync(TimeSpan poll, CancellationToken ct)
+        {
+            if (TakeLook()) return new Nudge(true, RedisValue.Null);
+            if (_queue.Reader.TryRead(out var message)) return new Nudge(true, message);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(poll);
+            try
+            {
+                if (!await _queue.Reader.WaitToReadAsync(timeout.Token)) return Nudge.Quiet;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return Nudge.Quiet;
+            }
+            if (TakeLook()) return new Nudge(true, RedisValue.Null);
+            return _queue.Reader.TryRead(out message) ? new Nudge(true, message) : Nudge.Quiet;
+        }
+
+        /// <summary>Returns when nudged since the last call (every queued nudge counts as one), or after <paramref name="poll"/>; true when nudged.</summary>
+        public async Task<bool> WaitAsync(TimeSpan poll, CancellationToken ct)
+        {
+            var nudged = (await NextAsync(poll, ct)).Woken;
+            while (_queue.Reader.TryRead(out _)) { }
+            return nudged;
+        }
+
+        private bool TakeLook()
+        {
+            if (Interlocked.Exchange(ref _mustLook, 0) == 0) return false;
+            while (_queue.Reader.TryRead(out _)) { } // the read that follows covers whatever they said
+            return true;
+        }
 
         public async ValueTask DisposeAsync()
         {
             _owner._listeners.TryRemove(this, out _);
+            _queue.Writer.TryComplete();
             try
             {
                 await _owner._subscriber.UnsubscribeAsync(_channel, Handler);
@@ -77,7 +128,15 @@ public sealed class Nudges
             {
                 // The server forgets the subscription with the connection; the multiplexer no longer restores it.
             }
-            _signal.Dispose();
         }
     }
+}
+
+/// <summary>
+/// What a listener's wait ended with: <see cref="Woken"/> false when its poll interval passed quietly; else the
+/// nudge's <see cref="Payload"/>, empty when the reader should read its stream.
+/// </summary>
+public readonly record struct Nudge(bool Woken, RedisValue Payload)
+{
+    public static readonly Nudge Quiet = new(false, RedisValue.Null);
 }
