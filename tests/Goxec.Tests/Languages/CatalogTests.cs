@@ -92,6 +92,53 @@ public partial class CatalogTests
         Assert.All(own, j => Assert.InRange(j.Id, 1001, 1999));
     }
 
+    /// <summary>
+    /// Piston's language names and aliases (engineer-man/piston packages/*/metadata.json, "language",
+    /// "aliases" and "provides") for the languages Goxec runs: a Piston client's name finds the same
+    /// language here. Where Piston gives one name to two languages, Goxec keeps Judge0's and Piston's
+    /// plain meaning: "csharp", "c#" and "cs" are Mono's C# (Piston's csharp), "basic" is Goxec's own
+    /// BASIC (Piston's freebasic and basic.net both claim it), "vb" is Visual Basic on .NET.
+    /// </summary>
+    [Theory]
+    [InlineData("awk", "awk"), InlineData("gawk", "awk")]
+    [InlineData("bash", "bash"), InlineData("sh", "bash")]
+    [InlineData("basic.net", "vbnet"), InlineData("visual-basic", "vbnet"), InlineData("visual-basic.net", "vbnet"), InlineData("vb", "vbnet"),
+     InlineData("vb.net", "vbnet"), InlineData("vb-dotnet", "vbnet"), InlineData("dotnet-vb", "vbnet"), InlineData("basic-dotnet", "vbnet"),
+     InlineData("dotnet-basic", "vbnet")]
+    [InlineData("brainfuck", "brainfuck"), InlineData("bf", "brainfuck")]
+    [InlineData("c", "c"), InlineData("gcc", "c"), InlineData("c++", "cpp"), InlineData("cpp", "cpp"), InlineData("g++", "cpp")]
+    [InlineData("clojure", "clojure"), InlineData("clj", "clojure"), InlineData("cobol", "cobol"), InlineData("cob", "cobol")]
+    [InlineData("coffeescript", "coffeescript"), InlineData("coffee", "coffeescript"), InlineData("crystal", "crystal"), InlineData("cr", "crystal")]
+    [InlineData("csharp", "csharp"), InlineData("mono", "csharp"), InlineData("mono-csharp", "csharp"), InlineData("mono-c#", "csharp"),
+     InlineData("mono-cs", "csharp"), InlineData("c#", "csharp"), InlineData("cs", "csharp")]
+    [InlineData("csharp.net", "csharp-dotnet"), InlineData("dotnet", "csharp-dotnet"), InlineData("c#.net", "csharp-dotnet"), InlineData("cs.net", "csharp-dotnet"),
+     InlineData("c#-dotnet", "csharp-dotnet"), InlineData("cs-dotnet", "csharp-dotnet"), InlineData("csharp-dotnet", "csharp-dotnet"),
+     InlineData("dotnet-c#", "csharp-dotnet"), InlineData("dotnet-cs", "csharp-dotnet"), InlineData("dotnet-csharp", "csharp-dotnet")]
+    [InlineData("d", "d"), InlineData("gdc", "d"), InlineData("dash", "dash")]
+    [InlineData("emacs", "emacslisp"), InlineData("el", "emacslisp"), InlineData("elisp", "emacslisp")]
+    [InlineData("elixir", "elixir"), InlineData("exs", "elixir"), InlineData("erlang", "erlang"), InlineData("erl", "erlang"), InlineData("escript", "erlang")]
+    [InlineData("forth", "forth"), InlineData("gforth", "forth"), InlineData("fortran", "fortran"), InlineData("f90", "fortran")]
+    [InlineData("fsharp.net", "fsharp"), InlineData("fsharp", "fsharp"), InlineData("fs", "fsharp"), InlineData("f#", "fsharp"), InlineData("fs.net", "fsharp"),
+     InlineData("f#.net", "fsharp"), InlineData("fsharp-dotnet", "fsharp"), InlineData("fs-dotnet", "fsharp"), InlineData("f#-dotnet", "fsharp"),
+     InlineData("dotnet-fsharp", "fsharp"), InlineData("dotnet-fs", "fsharp")]
+    [InlineData("go", "go"), InlineData("golang", "go"), InlineData("groovy", "groovy"), InlineData("gvy", "groovy"), InlineData("haskell", "haskell"), InlineData("hs", "haskell")]
+    [InlineData("iverilog", "verilog"), InlineData("verilog", "verilog"), InlineData("vvp", "verilog")]
+    [InlineData("java", "java"), InlineData("kotlin", "kotlin"), InlineData("kt", "kotlin")]
+    [InlineData("javascript", "javascript"), InlineData("js", "javascript"), InlineData("node", "javascript"), InlineData("node-js", "javascript"), InlineData("node-javascript", "javascript")]
+    [InlineData("lisp", "commonlisp"), InlineData("cl", "commonlisp"), InlineData("sbcl", "commonlisp"), InlineData("commonlisp", "commonlisp")]
+    [InlineData("lua", "lua"), InlineData("nim", "nim"), InlineData("ocaml", "ocaml"), InlineData("ml", "ocaml"), InlineData("octave", "octave"), InlineData("matlab", "octave")]
+    [InlineData("nasm", "assembly"), InlineData("asm", "assembly"), InlineData("nasm32", "assembly"), InlineData("nasm64", "assembly"), InlineData("asm64", "assembly")]
+    [InlineData("pascal", "pascal"), InlineData("freepascal", "pascal"), InlineData("pas", "pascal"), InlineData("pp", "pascal")]
+    [InlineData("perl", "perl"), InlineData("pl", "perl"), InlineData("php", "php"), InlineData("php8", "php"), InlineData("prolog", "prolog"), InlineData("plg", "prolog")]
+    [InlineData("python", "python"), InlineData("py", "python"), InlineData("py3", "python"), InlineData("python3", "python"), InlineData("python2", "python2"), InlineData("py2", "python2")]
+    [InlineData("racket", "racket"), InlineData("rkt", "racket"), InlineData("raku", "raku"), InlineData("rakudo", "raku"), InlineData("perl6", "raku"), InlineData("p6", "raku"), InlineData("pl6", "raku")]
+    [InlineData("rscript", "r"), InlineData("r", "r"), InlineData("ruby", "ruby"), InlineData("rb", "ruby"), InlineData("ruby3", "ruby"), InlineData("rust", "rust"), InlineData("rs", "rust")]
+    [InlineData("scala", "scala"), InlineData("sc", "scala"), InlineData("sqlite3", "sqlite"), InlineData("sql", "sqlite"), InlineData("sqlite", "sqlite")]
+    [InlineData("typescript", "typescript"), InlineData("ts", "typescript"), InlineData("tsc", "typescript"), InlineData("node-ts", "typescript"),
+     InlineData("ts5", "typescript"), InlineData("typescript5", "typescript")]
+    public void Pistons_language_names_and_aliases_find_the_same_language(string piston, string language) =>
+        Assert.Equal(language, Catalog.Find(piston)?.Id);
+
     [Fact]
     public void A_Judge0_id_claimed_twice_is_refused()
     {

@@ -47,26 +47,4 @@ public class DotnetTests(LanguagesGraphFixture graph)
         GoxecGraphFixture.AssertVerdict("compile_error", job);
         Assert.Contains("main.cs(2,3): error CS1061", job.GetProperty("compile").GetProperty("stdout").GetString());
     }
-
-    [Fact]
-    public async Task The_judge0_ids_Judge0s_IDE_asks_for_run_programs_written_for_Judge0()
-    {
-        // 101 TypeScript (5.6.2), with the require declaration programs for Judge0's TypeScript carry; 102 JavaScript.
-        var typescript = await Judge0Async(101, "declare var require: any;\nconst [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(' ').map(Number);\nconsole.log(a + b);\n");
-        var javascript = await Judge0Async(102, "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(' ').map(Number);\nconsole.log(a + b);\n");
-
-        foreach (var s in new[] { typescript, javascript })
-        {
-            Assert.True(s.GetProperty("status").GetProperty("id").GetInt32() == 3, s.ToString());
-            Assert.Equal("42\n", s.GetProperty("stdout").GetString());
-        }
-        Assert.Equal("TypeScript (5.6.2)", (await graph.Http.GetFromJsonAsync<JsonElement>("/judge0/languages/101", TestContext.Current.CancellationToken)).GetProperty("name").GetString());
-    }
-
-    private async Task<JsonElement> Judge0Async(int language, string source)
-    {
-        using var response = await graph.Http.PostAsJsonAsync("/judge0/submissions?wait=true", new { source_code = source, language_id = language, stdin = "40 2" }, TestContext.Current.CancellationToken)
-            .WaitAsync(GoxecGraphFixture.Timeout, TestContext.Current.CancellationToken);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-    }
 }

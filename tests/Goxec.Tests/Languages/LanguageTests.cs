@@ -17,8 +17,11 @@ public class LanguageTests(LanguagesGraphFixture graph)
 {
     private static readonly string Runtimes = Path.Combine(AppContext.BaseDirectory, "runtimes");
 
+    /// <summary>The core set; every language with GOXEC_TEST_ALL_LANGUAGES=1; those named in GOXEC_TEST_LANGUAGES (a, b, …) to rerun a few.</summary>
     public static TheoryData<string> Languages()
     {
+        if (Environment.GetEnvironmentVariable("GOXEC_TEST_LANGUAGES") is { Length: > 0 } named)
+            return new TheoryData<string>(named.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => LanguageCatalog.LoadDefault().Find(l)?.Id ?? throw new ArgumentException($"GOXEC_TEST_LANGUAGES: no language '{l}'")));
         var all = Environment.GetEnvironmentVariable("GOXEC_TEST_ALL_LANGUAGES") == "1";
         var core = File.ReadLines(Path.Combine(Runtimes, "CORE")).Where(l => !l.StartsWith('#')).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return new TheoryData<string>(all ? LanguageCatalog.LoadDefault().All.Select(l => l.Id) : core);
