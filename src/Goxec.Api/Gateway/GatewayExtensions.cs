@@ -58,6 +58,7 @@ public static class GatewayExtensions
         app.UseMiddleware<OriginPolicy>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MetricsGuard>();
         app.UseMiddleware<GatewayMiddleware>();
         return app;
     }
@@ -70,6 +71,10 @@ public static class GatewayExtensions
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(AdminPolicy).WithMetadata(new RateLimitedMetadata());
 
+    /// <summary>Reads the caller's own jobs' state: draws on the read allowance (Gateway:Reads) instead of the submission bucket.</summary>
+    public static TBuilder ReadsJobs<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ReadsJobsMetadata());
+
     /// <summary>Refused with 503 + Retry-After while the queue backlog is over Gateway:MaxQueueBacklog.</summary>
     public static TBuilder SubmitsJobs<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new SubmitsJobsMetadata());
@@ -77,7 +82,7 @@ public static class GatewayExtensions
 
 internal static class OperatorViewExtensions
 {
-    /// <summary>Read-only operator views (stats, the dead-letter list): open to callers, or admin-only with Gateway:StatsRequireAdmin.</summary>
+    /// <summary>Read-only operator views (stats, the dead-letter list): the admin key only, or any caller with Gateway:OpenOperatorViews.</summary>
     public static TBuilder RequireOperatorView<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app) where TBuilder : IEndpointConventionBuilder =>
-        app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.StatsRequireAdmin ? builder.RequireAdmin() : builder.RequireCaller();
+        app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.OpenOperatorViews ? builder.RequireCaller() : builder.RequireAdmin();
 }

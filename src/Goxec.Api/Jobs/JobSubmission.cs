@@ -53,7 +53,7 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
         // this caller's job (with its code and output).
         var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
         // Idempotency, the cap and the enqueue are one script: one round trip per submission.
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, JobSlots.CapOf(caller), ct);
+        var enqueued = await store.EnqueueAsync(spec with { Owner = caller.Bucket }, Activity.Current?.Id, scopedKey, JobSlots.CapOf(caller), ct);
         if (enqueued.Refused) return (null, Refusal.TooManyUnfinishedJobs(caller, enqueued.Unfinished));
         if (enqueued.IsNew) GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
         return (enqueued, null);

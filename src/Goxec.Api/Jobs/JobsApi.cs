@@ -13,7 +13,7 @@ internal static class JobsApi
         var jobs = app.MapGroup("/api/v1/jobs").RequireCaller().WithTags("Jobs");
         jobs.MapPost("/", SubmitAsync).SubmitsJobs().Accepts<SubmitJobRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        jobs.MapGet("/{id}", GetAsync);
+        jobs.MapGet("/{id}", GetAsync).ReadsJobs();
         jobs.MapJobBatchApi();
         return app;
     }
@@ -57,13 +57,10 @@ internal static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(id, JobStatus.Queued));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobStore store, CancellationToken ct) =>
-        IsWellFormedId(id) && await store.GetAsync(id, ct) is { } job
-            ? TypedResults.Ok(job)
-            : NotFound(id);
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(HttpContext context, string id, JobStore store, CancellationToken ct) =>
+        await store.FindAsync(id, Caller.Of(context), ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
 
     internal static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"No job with id '{id}' (unknown, or expired).", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
 
-    internal static bool IsWellFormedId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 }

@@ -39,7 +39,11 @@ public sealed record JobSpec(
     string? CallbackUrl = null,
     bool MergeStderr = false,
     IReadOnlyList<string>? CompilerArgs = null,
-    string? CallbackFormat = null);
+    string? CallbackFormat = null)
+{
+    /// <summary>Who submitted it (the caller's bucket: an API key's id, or an anonymous caller's address). Stored beside the spec, not in it.</summary>
+    [JsonIgnore] public string? Owner { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
@@ -126,6 +130,10 @@ public sealed record JobView(
     string? Code = null,
     IReadOnlyList<SourceFile>? Files = null,
     string? Stdin = null,
-    IReadOnlyList<string>? Args = null);
+    IReadOnlyList<string>? Args = null)
+{
+    /// <summary>Who submitted it (see <see cref="JobSpec.Owner"/>); never shown. Only its owner and the admin may see the job.</summary>
+    [JsonIgnore] public string? Owner { get; init; }
+}
 
 public sealed record JobAccepted(string Id, JobStatus Status);

@@ -30,7 +30,7 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
             [(long)Options.Retention.TotalSeconds, spec.Id, JobKeys.SchemaVersion, traceParent ?? "",
              cap?.MaxUnfinished ?? 0, (long)Options.Retention.TotalSeconds,
              "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
-             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct)).AsArray();
+             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson, "owner", spec.Owner ?? ""], ct)).AsArray();
         var id = reply[0].AsString()!;
         return id.Length == 0
             ? new Enqueued("", IsNew: false, Refused: true, Unfinished: reply[2].AsInt64())
@@ -149,7 +149,7 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
         return new JobView(id, Text("language") ?? "", status, result?.Verdict, result?.Compile, result?.Run, result?.Message,
             int.TryParse(Text("attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0,
             Text("worker"), Time("createdAt") ?? DateTimeOffset.UnixEpoch, Time("startedAt"), Time("finishedAt"),
-            spec?.Files.FirstOrDefault()?.Content, spec?.Files, spec?.Stdin, spec?.Args);
+            spec?.Files.FirstOrDefault()?.Content, spec?.Files, spec?.Stdin, spec?.Args) { Owner = Text("owner") };
     }
 }
 

@@ -121,7 +121,7 @@ export const api = {
 
   job: (id: string, signal?: AbortSignal) => request<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`, { signal }),
 
-  stats: (signal?: AbortSignal) => request<Stats>("/api/v1/stats", { signal }),
+  stats: (adminKey: string | null, signal?: AbortSignal) => request<Stats>("/api/v1/stats", { signal, headers: adminHeaders(adminKey) }),
 
   deadLetters: (adminKey: string | null, signal?: AbortSignal) =>
     request<DeadLetter[]>("/api/v1/dead-letters", { signal, headers: adminHeaders(adminKey) }),
