@@ -11,6 +11,9 @@ public sealed class SubmitsJobsMetadata;
 /// <summary>Marks an endpoint that reads a caller's own jobs: it draws on the read allowance (Gateway:Reads), not the submission bucket.</summary>
 public sealed class ReadsJobsMetadata;
 
+/// <summary>Marks an endpoint that takes its token itself, in the same round trip as the submission (see <c>TakesTokenInSubmission</c>).</summary>
+public sealed class TokenInSubmissionMetadata;
+
 /// <summary>
 /// Rate limiting and backpressure as middleware rather than endpoint filters, so they apply to any
 /// endpoint — minimal API handlers and raw WebSocket <c>RequestDelegate</c>s alike — that carries the
@@ -24,7 +27,8 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
-        var limited = metadata?.GetMetadata<RateLimitedMetadata>() is not null || OriginPolicy.IsWebSocketConnect(context.Request);
+        var limited = (metadata?.GetMetadata<RateLimitedMetadata>() is not null || OriginPolicy.IsWebSocketConnect(context.Request))
+            && metadata?.GetMetadata<TokenInSubmissionMetadata>() is null;
         if (limited && context.Features.Get<Caller>() is { Limits: { } callerLimits } caller)
         {
             var reads = metadata?.GetMetadata<ReadsJobsMetadata>() is not null;
@@ -34,9 +38,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             if (!decision.Allowed)
             {
                 GoxecMetrics.RateLimitRejections.Add(1);
-                await new Refusal(StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"The {(reads ? "read allowance" : "rate limit")} of {caller.Name} is {limits.Rate:0.###} requests per second with bursts of {limits.Burst}; " +
-                    $"retry after {Refusal.Seconds(decision.RetryAfter)} s.", decision.RetryAfter).ExecuteAsync(context);
+                await decision.Refuse(caller.Name).ExecuteAsync(context);
                 return;
             }
         }
