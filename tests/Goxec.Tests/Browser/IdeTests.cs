@@ -67,12 +67,17 @@ public class IdeTests(BrowserGraphFixture graph)
     }
 
     [Fact]
-    public async Task A_shared_link_shows_the_jobs_code()
+    public async Task A_link_shows_the_jobs_code_to_its_owner_and_nothing_to_anyone_else()
     {
-        var id = (await graph.RunAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();
+        // The browser is an anonymous caller from loopback: jobs submitted from there are its own, the operator's are not.
+        var own = (await graph.RunAnonymouslyAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();
+        var foreign = (await graph.RunAsync(new { language = "python", code = "print('the operator')\n" })).GetProperty("id").GetString();
         var reader = new IdePage(await graph.NewPageAsync());
 
-        await reader.Page.GotoAsync($"/jobs/{id}");
+        await reader.Page.GotoAsync($"/jobs/{foreign}");
+        await Expect(reader.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Job not found" })).ToBeVisibleAsync();
+        await Expect(reader.Editor).Not.ToContainTextAsync("the operator");
+        await reader.Page.GotoAsync($"/jobs/{own}");
 
         await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
         await Expect(reader.Editor).ToContainTextAsync("print('shared code')");
@@ -82,7 +87,7 @@ public class IdeTests(BrowserGraphFixture graph)
     public async Task Output_that_is_not_utf8_comes_back_base64_and_is_shown_decoded()
     {
         // "café ", then 0xFF (never UTF-8), then a newline: the Api answers with the bytes in base64.
-        var job = await graph.RunAsync(new { language = "python", code = "import sys\nsys.stdout.buffer.write(b'caf\\xc3\\xa9 \\xff\\n')\n" });
+        var job = await graph.RunAnonymouslyAsync(new { language = "python", code = "import sys\nsys.stdout.buffer.write(b'caf\\xc3\\xa9 \\xff\\n')\n" });
         var run = job.GetProperty("run");
         Assert.Equal("base64", run.GetProperty("stdoutEncoding").GetString());
         var base64 = run.GetProperty("stdout").GetString()!;
