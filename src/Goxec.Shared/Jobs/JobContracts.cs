@@ -66,6 +66,8 @@ public enum Verdict
     [JsonStringEnumMemberName("memory_limit_exceeded")] MemoryLimitExceeded,
     [JsonStringEnumMemberName("output_limit_exceeded")] OutputLimitExceeded,
     [JsonStringEnumMemberName("internal_error")] InternalError,
+    /// <summary>Its owner cancelled it (<c>DELETE /api/v1/jobs/{id}</c>) before it finished.</summary>
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
 /// <summary>

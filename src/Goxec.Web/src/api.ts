@@ -121,6 +121,9 @@ export const api = {
 
   job: (id: string, signal?: AbortSignal) => request<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`, { signal }),
 
+  /** Cancels the job: a queued one never runs, a running one is stopped; the answer is the job as it ends. */
+  cancelJob: (id: string) => request<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }),
+
   stats: (adminKey: string | null, signal?: AbortSignal) => request<Stats>("/api/v1/stats", { signal, headers: adminHeaders(adminKey) }),
 
   deadLetters: (adminKey: string | null, signal?: AbortSignal) =>

@@ -10,8 +10,8 @@ namespace Goxec.Worker.Queue;
 /// this worker's claims fresh so a short reclaim time never steals a long-running job. No read blocks:
 /// with free slots and nothing queued, the reader waits for the enqueue script's nudge (or <see cref="Poll"/>).
 /// </summary>
-public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
-    ILogger<JobConsumer> logger)
+public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, JobProcessor processor, RunningJobs running, JobCancellations cancellations,
+    IOptions<WorkerOptions> options, ILogger<JobConsumer> logger)
     : BackgroundService
 {
     /// <summary>How long an idle worker waits for a nudge before looking at the queue anyway (a nudge lost in a reconnect).</summary>
@@ -25,6 +25,7 @@ public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, J
     {
         _slots = new SemaphoreSlim(Options.Concurrency);
         await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Queued);
+        await using var cancels = await cancellations.ListenAsync();
         await Retry(() => queue.EnsureGroupAsync(stoppingToken), stoppingToken);
         logger.LogInformation("Worker {Consumer} consuming {Stream} with {Concurrency} slots", Options.ConsumerName, JobKeys.Stream, Options.Concurrency);
 
@@ -83,8 +84,15 @@ public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, J
         }
     }
 
-    /// <summary>Resets the idle time of every entry this worker is running, skipping jobs another worker has taken over.</summary>
-    private Task HeartbeatAsync(CancellationToken ct) => store.KeepClaimsAsync(Options.ConsumerName, running.Entries, ct);
+    /// <summary>
+    /// Resets the idle time of every entry this worker is running, skipping jobs another worker has taken over; and
+    /// stops those whose owners cancelled them, should the cancel message have been lost.
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        await store.KeepClaimsAsync(Options.ConsumerName, running.Entries, ct);
+        await cancellations.CheckAsync(ct);
+    }
 
     /// <summary>Takes every free slot (at least one), waiting for the first.</summary>
     private async Task<int> WaitForSlotsAsync(CancellationToken ct)

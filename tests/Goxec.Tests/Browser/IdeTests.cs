@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Goxec.Hosting;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -64,6 +66,30 @@ public class IdeTests(BrowserGraphFixture graph)
         await Expect(reader.Terminal).ToContainTextAsync("shared 42");
         await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
         await BrowserGraphFixture.ScreenshotAsync(reader.Page, "shared-link");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Stop_cancels_the_run_on_the_server_interactive_or_not(bool interactive)
+    {
+        var ide = new IdePage(await graph.NewPageAsync());
+        await ide.Page.GotoAsync("/");
+        await ide.ChooseAsync("python");
+        if (!interactive) await ide.Page.GetByRole(AriaRole.Checkbox, new() { Name = "Interactive" }).UncheckAsync();
+        await ide.WriteCodeAsync("import time\nprint('working', flush=True)\ntime.sleep(600)\n");
+        await ide.RunAsync();
+        await Expect(ide.Terminal).ToContainTextAsync("working");
+
+        await ide.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+        await Expect(ide.Verdict).ToHaveTextAsync("Cancelled");
+        await Expect(ide.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" })).ToBeDisabledAsync();
+        var id = new Uri(ide.Page.Url).Segments.Last();
+        using var http = new HttpClient { BaseAddress = graph.App.GetEndpoint("api") };
+        var job = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/jobs/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal("cancelled", job.GetProperty("verdict").GetString());
+        if (interactive) await BrowserGraphFixture.ScreenshotAsync(ide.Page, "stopped");
     }
 
     [Fact]

@@ -8,8 +8,8 @@ using System.Text.Json.Nodes;
 namespace Goxec.Tests.Gateway;
 
 /// <summary>
-/// A job is its owner's: two keys and two anonymous addresses each submit, and each other caller's read of that job —
-/// v1, batch lookup, live output (SSE and WebSocket), Judge0 — is answered exactly as for an id that does not exist.
+/// A job is its owner's: two keys and two anonymous addresses each submit, and each other caller's read or cancel of
+/// that job — v1, batch lookup, live output (SSE and WebSocket), Judge0 — is answered exactly as for an id that does not exist.
 /// The admin key sees every job.
 /// </summary>
 [Collection(GatewayCollection.Name)]
@@ -45,6 +45,8 @@ public class OwnershipTests(GatewayGraphFixture gateway)
             Assert.DoesNotContain("owner", body, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("127.0.0.2", body);
 
+            // Paced: each caller reads 14 times per owner here, and its read allowance (20/s, bursts of 40) is another test's subject.
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
             foreach (var (other, http) in callers.Where(c => c.Key != owner))
             {
                 var foreign = await ReadAllAsync(http, id);
@@ -52,6 +54,20 @@ public class OwnershipTests(GatewayGraphFixture gateway)
                 Assert.True(foreign.Replace(id, "ID") == missing.Replace(unknown, "ID"),
                     $"{other} reading {owner}'s job:\n{foreign}\nan unknown id:\n{missing}");
             }
+        }
+
+        // Every other caller's cancel (v1 and Judge0) was a 404 that changed nothing; the owner's cancel works.
+        var db = gateway.Redis.GetDatabase();
+        foreach (var (owner, id) in jobs)
+        {
+            using var seen = await admin.GetAsync($"/api/v1/jobs/{id}", Ct).WaitAsync(Timeout, Ct);
+            var job = await seen.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(owner == "alice" ? "accepted" : null, job.GetProperty("verdict").GetString());
+            using var cancelled = await callers[owner].DeleteAsync($"/api/v1/jobs/{id}", Ct).WaitAsync(Timeout, Ct);
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+            var verdict = (await cancelled.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("verdict").GetString();
+            Assert.Equal(owner == "alice" ? "accepted" : "cancelled", verdict);
+            Assert.Single(await db.StreamRangeAsync(Goxec.Jobs.JobKeys.Events(id)), e => e["type"] == "result");
         }
     }
 
@@ -92,6 +108,11 @@ public class OwnershipTests(GatewayGraphFixture gateway)
         {
             using var response = await http.GetAsync(path, Ct).WaitAsync(Timeout, Ct);
             answers.Append($"{path.Split('?')[0].Replace(id, "ID").Replace(token, "TOKEN")} {(int)response.StatusCode} {Normalize(await response.Content.ReadAsStringAsync(Ct))}\n");
+        }
+        foreach (var path in new[] { $"/api/v1/jobs/{id}", $"/judge0/submissions/{token}" })
+        {
+            using var response = await http.DeleteAsync(path, Ct).WaitAsync(Timeout, Ct);
+            answers.Append($"DELETE {path.Replace(id, "ID").Replace(token, "TOKEN")} {(int)response.StatusCode} {Normalize(await response.Content.ReadAsStringAsync(Ct))}\n");
         }
         using var sse = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/jobs/{id}/stream") { Headers = { { "Accept", "text/event-stream" } } };
         using var stream = await http.SendAsync(sse, HttpCompletionOption.ResponseHeadersRead, Ct).WaitAsync(Timeout, Ct);

@@ -24,6 +24,7 @@ internal static class Judge0Api
         judge0.MapPost("/submissions/batch", SubmitBatchAsync).SubmitsJobs();
         judge0.MapGet("/submissions/batch", GetBatchAsync).ReadsJobs();
         judge0.MapGet("/submissions/{token}", GetAsync).ReadsJobs();
+        judge0.MapDelete("/submissions/{token}", DeleteAsync).ReadsJobs();
         judge0.MapGet("/languages", (Judge0Languages languages) => Results.Json(languages.All.Select(l => new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToList()));
         judge0.MapGet("/languages/{id:int}", Language);
         judge0.MapGet("/statuses", () => Results.Json(Judge0Statuses.All.Select(s => new JsonObject { ["id"] = s.Id, ["description"] = s.Description }).ToList()));
@@ -82,6 +83,20 @@ internal static class Judge0Api
         return Results.Json(answers, statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>
+    /// Judge0 deletes a finished submission; Goxec cancels it instead (a queued one never runs, a running one is
+    /// stopped) and answers with the submission as it ends, in the same fields as a GET. It expires like any job.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(HttpContext context, string token, bool? base64_encoded, string? fields, JobCancel cancel,
+        JobStore store, Judge0Languages languages, CancellationToken ct)
+    {
+        if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
+        if (Judge0Submission.JobId(token) is not { } id || await cancel.CancelAsync(id, Caller.Of(context), ct) is not { } job)
+            return Results.Json(new JsonObject { ["error"] = "submission not found" }, statusCode: StatusCodes.Status404NotFound);
+        var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true, languages);
+        return shown is null ? Utf8Problem() : Results.Json(shown);
+    }
+
     private static async Task<IResult> GetBatchAsync(HttpContext context, string? tokens, bool? base64_encoded, string? fields, JobStore store,
         Judge0Languages languages, CancellationToken ct)
     {
@@ -121,7 +136,7 @@ internal static class Judge0Api
         {
             ["maintenance_mode"] = false, ["enable_wait_result"] = true, ["enable_compiler_options"] = true,
             ["allowed_languages_for_compile_options"] = new JsonArray([.. compiled]), ["enable_command_line_arguments"] = true,
-            ["enable_submission_delete"] = false, ["enable_callbacks"] = callbacks,
+            ["enable_submission_delete"] = true, ["enable_callbacks"] = callbacks,
             ["callbacks_max_tries"] = callbacks ? webhooks.Value.WebhookAttempts : 0,
             ["callbacks_timeout"] = callbacks ? webhooks.Value.WebhookTimeout.TotalSeconds : 0,
             ["enable_additional_files"] = true, ["max_queue_size"] = null, ["cpu_time_limit"] = run.CpuTimeMs / 1000.0,
