@@ -5,6 +5,12 @@ namespace Goxec.AppHost;
 /// <summary>The system's picture: Redis, the web build, the API and the worker pool.</summary>
 public static class GoxecGraph
 {
+    /// <summary>What a local run leaves open, said when it starts.</summary>
+    public const string LocalDefaults =
+        "Local defaults: callers without a key may run jobs, and stats, dead letters and /metrics are open to every caller " +
+        "(Gateway__AllowAnonymous, Gateway__OpenOperatorViews). Fine on this machine; never expose this port. " +
+        "./goxec publish writes deployments with neither, and an admin key.";
+
     public static void Build(IDistributedApplicationBuilder builder, GoxecGraphOptions? options = null)
     {
         options ??= new GoxecGraphOptions();
@@ -29,6 +35,11 @@ public static class GoxecGraph
             .WithReplicas(options.ApiReplicas)
             .WithHttpEndpoint(port: options.ApiPort)
             .WithHttpHealthCheck("/health")
+            // A local run keeps the open defaults (said at start-up); a published deployment lets no one in without a
+            // key and keeps stats, dead letters and /metrics for the admin key. Set before the options, which may change them.
+            .WithEnvironment("Gateway__OpenOperatorViews", () => "true")
+            .WithPublishedEnvironment("Gateway__AllowAnonymous", "false")
+            .WithPublishedEnvironment("Gateway__OpenOperatorViews", "false")
             .WithEnvironment(options.Environment)
             .PublishAsContainer("goxec/api", containerPort: 8080)
             .WithExternalHttpEndpoints()
@@ -50,6 +61,10 @@ public static class GoxecGraph
             .WithStopGracePeriod(TimeSpan.FromSeconds(45)); // it drains running jobs for up to 40 s
         if (options.WorkerRestartBackoff is { } backoff) worker.WithRestartBackoff(backoff.Initial, backoff.Max);
 
-        builder.OnStarted(app => app.Output.WriteLine($"Goxec API: {app.GetEndpoint(api.Resource.Name)}"));
+        builder.OnStarted(app =>
+        {
+            app.Output.WriteLine($"Goxec API: {app.GetEndpoint(api.Resource.Name)}");
+            app.Output.WriteLine(LocalDefaults);
+        });
     }
 }

@@ -27,6 +27,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<JobRequestValidator>();
         builder.Services.AddSingleton<JobSubmission>();
         builder.Services.AddSingleton<JobCompletionWaiter>();
+        builder.Services.AddSingleton<JobCancel>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobCompletionWaiter>());
         builder.Services.AddHostedService<QueueInitializer>();
         builder.Services.ConfigureHttpJsonOptions(o =>

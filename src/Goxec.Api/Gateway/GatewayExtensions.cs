@@ -57,6 +57,7 @@ public static class GatewayExtensions
         app.UseMiddleware<OriginPolicy>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MetricsGuard>();
         app.UseMiddleware<GatewayMiddleware>();
         return app;
     }
@@ -68,6 +69,10 @@ public static class GatewayExtensions
     /// <summary>Only the admin key (Gateway:AdminKey).</summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(AdminPolicy).WithMetadata(new RateLimitedMetadata());
+
+    /// <summary>Reads the caller's own jobs' state: draws on the read allowance (Gateway:Reads) instead of the submission bucket.</summary>
+    public static TBuilder ReadsJobs<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ReadsJobsMetadata());
 
     /// <summary>
     /// The endpoint takes the caller's token itself, inside the submission script (one round trip for both), instead
@@ -83,7 +88,7 @@ public static class GatewayExtensions
 
 internal static class OperatorViewExtensions
 {
-    /// <summary>Read-only operator views (stats, the dead-letter list): open to callers, or admin-only with Gateway:StatsRequireAdmin.</summary>
+    /// <summary>Read-only operator views (stats, the dead-letter list): the admin key only, or any caller with Gateway:OpenOperatorViews.</summary>
     public static TBuilder RequireOperatorView<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app) where TBuilder : IEndpointConventionBuilder =>
-        app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.StatsRequireAdmin ? builder.RequireAdmin() : builder.RequireCaller();
+        app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.OpenOperatorViews ? builder.RequireCaller() : builder.RequireAdmin();
 }

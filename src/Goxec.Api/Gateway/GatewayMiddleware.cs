@@ -8,6 +8,9 @@ public sealed class RateLimitedMetadata;
 /// <summary>Marks an endpoint that queues jobs: refused with 503 while the backlog is over its cap.</summary>
 public sealed class SubmitsJobsMetadata;
 
+/// <summary>Marks an endpoint that reads a caller's own jobs: it draws on the read allowance (Gateway:Reads), not the submission bucket.</summary>
+public sealed class ReadsJobsMetadata;
+
 /// <summary>Marks an endpoint that takes its token itself, in the same round trip as the submission (see <c>TakesTokenInSubmission</c>).</summary>
 public sealed class TokenInSubmissionMetadata;
 
@@ -26,9 +29,11 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
         var metadata = context.GetEndpoint()?.Metadata;
         var limited = (metadata?.GetMetadata<RateLimitedMetadata>() is not null || OriginPolicy.IsWebSocketConnect(context.Request))
             && metadata?.GetMetadata<TokenInSubmissionMetadata>() is null;
-        if (limited && context.Features.Get<Caller>() is { Limits: { } limits } caller)
+        if (limited && context.Features.Get<Caller>() is { Limits: { } callerLimits } caller)
         {
-            var decision = await bucket.TakeAsync(caller.Bucket, limits, cost: 1, context.RequestAborted);
+            var reads = metadata?.GetMetadata<ReadsJobsMetadata>() is not null;
+            var limits = reads ? ReadLimits(options.Value.Reads, callerLimits) : callerLimits;
+            var decision = await bucket.TakeAsync(reads ? ReadBucket(caller) : caller.Bucket, limits, cost: 1, context.RequestAborted);
             decision.WriteHeaders(context.Response);
             if (!decision.Allowed)
             {
@@ -50,4 +55,12 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
         }
         await next(context);
     }
+
+    /// <summary>Reads get Gateway:Reads, or the caller's own rate and burst where a key has more.</summary>
+    private static CallerLimits ReadLimits(CallerLimits reads, CallerLimits caller) =>
+        caller.Rate <= reads.Rate && caller.Burst <= reads.Burst ? reads
+            : new() { Rate = Math.Max(reads.Rate, caller.Rate), Burst = Math.Max(reads.Burst, caller.Burst), MaxConcurrentJobs = reads.MaxConcurrentJobs };
+
+    /// <summary>A caller's read allowance: a bucket apart from the one its submissions draw on.</summary>
+    public static string ReadBucket(Caller caller) => "read:" + caller.Bucket;
 }

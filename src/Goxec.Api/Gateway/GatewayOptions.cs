@@ -33,8 +33,20 @@ public sealed class GatewayOptions
 
     public const string AnyOrigin = "*";
 
-    /// <summary>Whether <c>GET /api/v1/stats</c> needs the admin key.</summary>
-    public bool StatsRequireAdmin { get; set; }
+    /// <summary>
+    /// Lets any caller see the operator's views: <c>GET /api/v1/stats</c> (which names running jobs), the dead-letter
+    /// list (which holds submitted code) and <c>/metrics</c>. Off: they need the admin key. A local <c>./goxec up</c>
+    /// turns it on (and says so); never on a deployment others can reach.
+    /// </summary>
+    public bool OpenOperatorViews { get; set; }
+
+    /// <summary>
+    /// Each caller's allowance for reading its own jobs' state (<c>GET /api/v1/jobs/{id}</c>, <c>?ids=</c>, Judge0's
+    /// <c>GET /submissions</c>): a bucket of its own, apart from the submission bucket, so polling a job is never
+    /// refused for having submitted it. A key whose own rate or burst is higher reads at its own. <see cref="CallerLimits.MaxConcurrentJobs"/>
+    /// is not used here.
+    /// </summary>
+    public CallerLimits Reads { get; set; } = new() { Rate = 20, Burst = 40, MaxConcurrentJobs = 1 };
 
     /// <summary>Submissions are refused with 503 while more than this many jobs wait in <c>goxec:jobs</c>.</summary>
     public long MaxQueueBacklog { get; set; } = 10_000;
@@ -59,7 +71,7 @@ public sealed class GatewayOptions
         catch (FormatException e) { return e.Message; }
         if (AllowedOrigins.FirstOrDefault(o => o != AnyOrigin && (!Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/")) is { } bad)
             return $"Gateway:AllowedOrigins: '{bad}' is not an origin like https://host[:port] (or * for any).";
-        if ((Anonymous.Problem("Anonymous") ?? DefaultKey.Problem("DefaultKey")) is { } limits) return limits;
+        if ((Anonymous.Problem("Anonymous") ?? DefaultKey.Problem("DefaultKey") ?? Reads.Problem("Reads")) is { } limits) return limits;
         if (MaxQueueBacklog < 1 || BacklogCacheTime < TimeSpan.Zero || MaxWebSocketMessageBytes < 1 || MaxRequestHeadersBytes < 1024)
             return "Gateway: MaxQueueBacklog, MaxWebSocketMessageBytes and MaxRequestHeadersBytes (>= 1024) must be positive.";
         return null;

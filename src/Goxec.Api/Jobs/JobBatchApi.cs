@@ -20,7 +20,7 @@ internal static class JobBatchApi
     {
         jobs.MapPost("/batch", SubmitAsync).SubmitsJobs().Accepts<BatchRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        jobs.MapGet("/", GetManyAsync);
+        jobs.MapGet("/", GetManyAsync).ReadsJobs();
         return jobs;
     }
 
@@ -78,11 +78,12 @@ internal static class JobBatchApi
     }
 
     /// <summary><c>GET /api/v1/jobs?ids=a,b,c</c>: up to <see cref="MaxIds"/> jobs, each found or not.</summary>
-    public static async Task<Results<Ok<JobsLookup>, ValidationProblem>> GetManyAsync(string? ids, JobStore store, CancellationToken ct)
+    public static async Task<Results<Ok<JobsLookup>, ValidationProblem>> GetManyAsync(HttpContext context, string? ids, JobStore store, CancellationToken ct)
     {
         var list = (ids ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (list.Count is 0 or > MaxIds) return JsonBody.Invalid("ids", $"Give between 1 and {MaxIds} comma-separated job ids.");
-        var jobs = await Task.WhenAll(list.Select(id => JobsApi.IsWellFormedId(id) ? store.GetAsync(id, ct) : Task.FromResult<JobView?>(null)));
+        var caller = Caller.Of(context);
+        var jobs = await Task.WhenAll(list.Select(id => store.FindAsync(id, caller, ct)));
         return TypedResults.Ok(new JobsLookup([.. list.Select((id, i) => jobs[i] is { } job
             ? new JobLookup(id, job, null)
             : new JobLookup(id, null, new BatchProblem(404, "Job not found", new() { ["ids"] = [$"No job with id '{id}' (unknown, or expired)."] })))]));

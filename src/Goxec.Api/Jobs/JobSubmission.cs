@@ -65,7 +65,7 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
         var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
         // Idempotency, the cap and the enqueue are one script: one round trip per submission.
         var rate = takeToken && caller.Limits is { } limits ? TokenBucket.CapOf(caller.Bucket, limits) : null;
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, CapOf(caller), rate, ct);
+        var enqueued = await store.EnqueueAsync(spec with { Owner = caller.Bucket }, Activity.Current?.Id, scopedKey, CapOf(caller), rate, ct);
         var decision = enqueued.Tokens is { } tokens ? new RateDecision(tokens, caller.Limits!) : null;
         if (enqueued.Limited)
         {

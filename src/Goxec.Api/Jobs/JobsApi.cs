@@ -13,7 +13,9 @@ internal static class JobsApi
         var jobs = app.MapGroup("/api/v1/jobs").RequireCaller().WithTags("Jobs");
         jobs.MapPost("/", SubmitAsync).SubmitsJobs().TakesTokenInSubmission().Accepts<SubmitJobRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        jobs.MapGet("/{id}", GetAsync);
+        jobs.MapGet("/{id}", GetAsync).ReadsJobs();
+        // Cancelling one's own job draws on the read allowance too: a caller whose submissions are spent can still stop a job.
+        jobs.MapDelete("/{id}", CancelAsync).ReadsJobs();
         jobs.MapJobBatchApi();
         return app;
     }
@@ -70,13 +72,24 @@ internal static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(id, JobStatus.Queued));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobStore store, CancellationToken ct) =>
-        IsWellFormedId(id) && await store.GetAsync(id, ct) is { } job
-            ? TypedResults.Ok(job)
-            : NotFound(id);
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(HttpContext context, string id, JobStore store, CancellationToken ct) =>
+        await store.FindAsync(id, Caller.Of(context), ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
+
+    /// <summary>
+    /// <c>DELETE /api/v1/jobs/{id}</c>: cancels the job (see <see cref="JobCancel"/>). 200 with the finished job (verdict
+    /// <c>cancelled</c>, or its own verdict when it had finished already); 202 with the job while its worker is still
+    /// stopping it (rare: the worker was busy or away); 404 for an unknown id and another caller's job alike.
+    /// </summary>
+    public static async Task<Results<Ok<JobView>, Accepted<JobView>, ProblemHttpResult>> CancelAsync(HttpContext context, string id, JobCancel cancel,
+        CancellationToken ct) =>
+        await cancel.CancelAsync(id, Caller.Of(context), ct) switch
+        {
+            null => NotFound(id),
+            { } job when JobCancel.IsFinished(job) => TypedResults.Ok(job),
+            { } job => TypedResults.Accepted($"/api/v1/jobs/{id}", job),
+        };
 
     internal static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"No job with id '{id}' (unknown, or expired).", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
 
-    internal static bool IsWellFormedId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Goxec.Api.Gateway;
+using Goxec.Api.Jobs;
 using Goxec.Api.Streaming;
 using Goxec.Jobs;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,8 @@ internal static class JobStreamApi
 {
     public static IEndpointRouteBuilder MapJobStreamApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/jobs/{id}/stream", StreamAsync).RequireCaller().WithTags("Jobs");
+        // Following one's own job is a read: a reconnecting client draws on the read allowance, not the submission bucket.
+        app.MapGet("/api/v1/jobs/{id}/stream", StreamAsync).RequireCaller().ReadsJobs().WithTags("Jobs");
         return app;
     }
 
@@ -21,7 +24,8 @@ internal static class JobStreamApi
         IOptions<StreamingOptions> options, CancellationToken ct)
     {
         if (after is < 0) return Problem(400, "after", "after must be a seq received from this stream (0 or more).");
-        if (await store.GetAsync(id, ct) is null)
+        // Another caller's job is not found either: the same answer as an id that does not exist.
+        if (await store.FindAsync(id, Caller.Of(context), ct) is null)
             return TypedResults.Problem($"No job with id '{id}' (unknown, or expired).", statusCode: 404, title: "Job not found");
 
         if (context.WebSockets.IsWebSocketRequest)

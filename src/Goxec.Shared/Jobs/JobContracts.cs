@@ -39,7 +39,11 @@ public sealed record JobSpec(
     string? CallbackUrl = null,
     bool MergeStderr = false,
     IReadOnlyList<string>? CompilerArgs = null,
-    string? CallbackFormat = null);
+    string? CallbackFormat = null)
+{
+    /// <summary>Who submitted it (the caller's bucket: an API key's id, or an anonymous caller's address). Stored beside the spec, not in it.</summary>
+    [JsonIgnore] public string? Owner { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
@@ -62,6 +66,8 @@ public enum Verdict
     [JsonStringEnumMemberName("memory_limit_exceeded")] MemoryLimitExceeded,
     [JsonStringEnumMemberName("output_limit_exceeded")] OutputLimitExceeded,
     [JsonStringEnumMemberName("internal_error")] InternalError,
+    /// <summary>Its owner cancelled it (<c>DELETE /api/v1/jobs/{id}</c>) before it finished.</summary>
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
 /// <summary>
@@ -126,6 +132,10 @@ public sealed record JobView(
     string? Code = null,
     IReadOnlyList<SourceFile>? Files = null,
     string? Stdin = null,
-    IReadOnlyList<string>? Args = null);
+    IReadOnlyList<string>? Args = null)
+{
+    /// <summary>Who submitted it (see <see cref="JobSpec.Owner"/>); never shown. Only its owner and the admin may see the job.</summary>
+    [JsonIgnore] public string? Owner { get; init; }
+}
 
 public sealed record JobAccepted(string Id, JobStatus Status);

@@ -121,7 +121,10 @@ export const api = {
 
   job: (id: string, signal?: AbortSignal) => request<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`, { signal }),
 
-  stats: (signal?: AbortSignal) => request<Stats>("/api/v1/stats", { signal }),
+  /** Cancels the job: a queued one never runs, a running one is stopped; the answer is the job as it ends. */
+  cancelJob: (id: string) => request<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }),
+
+  stats: (adminKey: string | null, signal?: AbortSignal) => request<Stats>("/api/v1/stats", { signal, headers: adminHeaders(adminKey) }),
 
   deadLetters: (adminKey: string | null, signal?: AbortSignal) =>
     request<DeadLetter[]>("/api/v1/dead-letters", { signal, headers: adminHeaders(adminKey) }),

@@ -38,6 +38,7 @@ internal static class WorkerServiceExtensions
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         builder.Services.AddSingleton<JobProcessor>();
         builder.Services.AddSingleton<RunningJobs>();
+        builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<ClusterIdentity>();
         // Registered before the consumer so they stop after it: jobs draining at shutdown still hand
         // their containers to the removal queue, and the pool removes its idle ones last.

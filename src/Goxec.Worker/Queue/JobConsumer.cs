@@ -11,8 +11,8 @@ namespace Goxec.Worker.Queue;
 /// reader waits in a blocking XREADGROUP (<see cref="JobQueue.WaitForNewAsync"/>, on the worker's one connection for
 /// it), so a job queued meanwhile is delivered the moment Redis adds it.
 /// </summary>
-public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
-    ILogger<JobConsumer> logger)
+public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor processor, RunningJobs running, JobCancellations cancellations,
+    IOptions<WorkerOptions> options, ILogger<JobConsumer> logger)
     : BackgroundService
 {
     /// <summary>How long one blocking read waits: also how long a stopping worker may still take new jobs in.</summary>
@@ -25,6 +25,7 @@ public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor pro
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _slots = new SemaphoreSlim(Options.Concurrency);
+        await using var cancels = await cancellations.ListenAsync();
         await Retry(() => queue.EnsureGroupAsync(stoppingToken), stoppingToken);
         logger.LogInformation("Worker {Consumer} consuming {Stream} with {Concurrency} slots", Options.ConsumerName, JobKeys.Stream, Options.Concurrency);
 
@@ -95,8 +96,15 @@ public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor pro
         }
     }
 
-    /// <summary>Resets the idle time of every entry this worker is running, skipping jobs another worker has taken over.</summary>
-    private Task HeartbeatAsync(CancellationToken ct) => store.KeepClaimsAsync(Options.ConsumerName, running.Entries, ct);
+    /// <summary>
+    /// Resets the idle time of every entry this worker is running, skipping jobs another worker has taken over; and
+    /// stops those whose owners cancelled them, should the cancel message have been lost.
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        await store.KeepClaimsAsync(Options.ConsumerName, running.Entries, ct);
+        await cancellations.CheckAsync(ct);
+    }
 
     /// <summary>Takes every free slot (at least one), waiting for the first.</summary>
     private async Task<int> WaitForSlotsAsync(CancellationToken ct)

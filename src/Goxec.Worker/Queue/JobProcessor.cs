@@ -11,7 +11,7 @@ namespace Goxec.Worker.Queue;
 /// a malformed entry or a job past its attempts is dead-lettered at once; an infrastructure fault
 /// leaves the entry pending for another try after a backoff; a program's own failure is a verdict.
 /// </summary>
-public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandbox, LanguageCatalog languages,
+public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandbox, LanguageCatalog languages, JobCancellations cancellations,
     IOptions<WorkerOptions> options, IOptions<JobStoreOptions> storeOptions, ILogger<JobProcessor> logger)
 {
     private WorkerOptions Options => options.Value;
@@ -42,7 +42,15 @@ public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandb
         activity?.SetTag("goxec.job.id", id);
         activity?.SetTag("goxec.worker", Options.ConsumerName);
 
+        // Tracked before the start, so a cancel that finds the job running finds its token here.
+        using var cancel = cancellations.Track(id, abort);
         var (outcome, attempts) = await store.StartAsync(id, Options.ConsumerName, CancellationToken.None);
+        if (outcome == StartOutcome.Cancelled)
+        {
+            // Cancelled while an earlier attempt ran, which never stored a result (its worker died or failed).
+            await CompleteCancelledAsync(id, entry, attempts, language: null);
+            return;
+        }
         if (outcome != StartOutcome.Run)
         {
             // Finished already (a redelivery) or expired: acknowledge without running again.
@@ -74,7 +82,7 @@ public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandb
             await using (var events = await JobEventWriter.BeginAsync(log, id, attempts, Options.ConsumerName, storeOptions.Value.Retention,
                 JobEventWriter.Bound(spec), CancellationToken.None, logger))
             {
-                result = await sandbox.RunAsync(spec, language, attempts, events, abort);
+                result = await sandbox.RunAsync(spec, language, attempts, events, cancel.Token);
             } // flushed: the output events precede the result event the store adds
             bool stored;
             using (GoxecDiagnostics.Worker.StartActivity("store result"))
@@ -90,6 +98,13 @@ public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandb
                 GoxecMetrics.JobDuration.Record((DateTimeOffset.UtcNow - spec.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("language", language.Id));
             }
             logger.LogInformation("Job {JobId} finished: {Verdict}{Duplicate}", id, result.Verdict, stored ? "" : " (an earlier result stands)");
+        }
+        catch (Exception) when (cancel.Requested)
+        {
+            // Its owner cancelled it: the sandbox stopped the job (whatever it threw on the way out), and this is its
+            // result, unless the program's own verdict was stored first.
+            activity?.SetTag("goxec.verdict", "cancelled");
+            await CompleteCancelledAsync(id, entry, attempts, language.Id);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -132,6 +147,14 @@ public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandb
         GoxecMetrics.JobsDeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Activity.Current?.SetTag("goxec.dead_letter.reason", reason);
         await store.DeadLetterAsync(id, Internal($"{reason}: {error}", attempts), entry.EntryId, reason, error, CancellationToken.None);
+    }
+
+    private async Task CompleteCancelledAsync(string id, QueueEntry entry, int attempts, string? language)
+    {
+        var stored = await store.CompleteAsync(id, new JobResult(Verdict.Cancelled, null, null, "Cancelled by its owner while it ran.", Options.ConsumerName, attempts),
+            entry.EntryId, CancellationToken.None);
+        if (stored && language is not null) GoxecMetrics.JobsCompleted.Add(1, new("verdict", "cancelled"), new("language", language));
+        logger.LogInformation("Job {JobId} cancelled{Duplicate}", id, stored ? "" : " (an earlier result stands)");
     }
 
     private Task<string?> LastErrorAsync(string id) => store.GetLastErrorAsync(id, CancellationToken.None);

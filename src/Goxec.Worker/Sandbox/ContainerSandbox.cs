@@ -108,8 +108,10 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
         finally
         {
             inside.Dispose();
-            // Off the critical path: the result is stored while the engine removes the container.
-            await removals.EnqueueAsync(containerId, name);
+            // Off the critical path: the result is stored while the engine removes the container. A cancelled job's
+            // goes now, before its result is stored: once a cancel is answered, nothing of the job runs.
+            if (cancellationToken.IsCancellationRequested) await removals.RemoveNowAsync(containerId, name);
+            else await removals.EnqueueAsync(containerId, name);
             if (candidate is not null) running.UntrackContainer(candidate.Name);
             GoxecMetrics.ContainersRunning.Add(-1);
             pool.JobLeft();

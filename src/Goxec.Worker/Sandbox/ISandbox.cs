@@ -3,7 +3,12 @@ using Goxec.Languages;
 
 namespace Goxec.Worker.Sandbox;
 
-/// <summary>Runs one job to a verdict. Throws <see cref="SandboxException"/> when the fault is ours, not the program's.</summary>
+/// <summary>
+/// Runs one job to a verdict. Throws <see cref="SandboxException"/> when the fault is ours, not the program's. When
+/// <c>cancellationToken</c> is cancelled (its owner cancelled the job, or the worker is shutting down) the driver stops
+/// the job at once, every process of it, leaves nothing of it running (container, process group, cgroup) and throws
+/// <see cref="OperationCanceledException"/>; the caller decides what the job's outcome is.
+/// </summary>
 public interface ISandbox
 {
     Task<SandboxOutcome> RunAsync(JobSpec job, LanguageDefinition language, int attempt, IJobEvents events, CancellationToken cancellationToken);

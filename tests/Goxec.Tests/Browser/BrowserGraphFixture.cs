@@ -51,6 +51,16 @@ public sealed class BrowserGraphFixture : GoxecGraphFixture
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Runs a job as the browser's own caller: anonymous, from loopback like the browser, so the IDE may show it (a
+    /// job is its owner's; the suite's admin client submits jobs no browser may see).
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement> RunAnonymouslyAsync(object job)
+    {
+        using var anonymous = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
+        return await RunAsync(anonymous, job);
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

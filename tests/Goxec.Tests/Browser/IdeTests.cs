@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Goxec.Hosting;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -66,13 +68,42 @@ public class IdeTests(BrowserGraphFixture graph)
         await BrowserGraphFixture.ScreenshotAsync(reader.Page, "shared-link");
     }
 
-    [Fact]
-    public async Task A_shared_link_shows_the_jobs_code()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Stop_cancels_the_run_on_the_server_interactive_or_not(bool interactive)
     {
-        var id = (await graph.RunAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();
+        var ide = new IdePage(await graph.NewPageAsync());
+        await ide.Page.GotoAsync("/");
+        await ide.ChooseAsync("python");
+        if (!interactive) await ide.Page.GetByRole(AriaRole.Checkbox, new() { Name = "Interactive" }).UncheckAsync();
+        await ide.WriteCodeAsync("import time\nprint('working', flush=True)\ntime.sleep(600)\n");
+        await ide.RunAsync();
+        await Expect(ide.Terminal).ToContainTextAsync("working");
+
+        await ide.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+        await Expect(ide.Verdict).ToHaveTextAsync("Cancelled");
+        await Expect(ide.Page.GetByRole(AriaRole.Button, new() { Name = "Stop" })).ToBeDisabledAsync();
+        var id = new Uri(ide.Page.Url).Segments.Last();
+        using var http = new HttpClient { BaseAddress = graph.App.GetEndpoint("api") };
+        var job = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/jobs/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal("cancelled", job.GetProperty("verdict").GetString());
+        if (interactive) await BrowserGraphFixture.ScreenshotAsync(ide.Page, "stopped");
+    }
+
+    [Fact]
+    public async Task A_link_shows_the_jobs_code_to_its_owner_and_nothing_to_anyone_else()
+    {
+        // The browser is an anonymous caller from loopback: jobs submitted from there are its own, the operator's are not.
+        var own = (await graph.RunAnonymouslyAsync(new { language = "python", code = "print('shared code')\n" })).GetProperty("id").GetString();
+        var foreign = (await graph.RunAsync(new { language = "python", code = "print('the operator')\n" })).GetProperty("id").GetString();
         var reader = new IdePage(await graph.NewPageAsync());
 
-        await reader.Page.GotoAsync($"/jobs/{id}");
+        await reader.Page.GotoAsync($"/jobs/{foreign}");
+        await Expect(reader.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Job not found" })).ToBeVisibleAsync();
+        await Expect(reader.Editor).Not.ToContainTextAsync("the operator");
+        await reader.Page.GotoAsync($"/jobs/{own}");
 
         await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
         await Expect(reader.Editor).ToContainTextAsync("print('shared code')");
@@ -82,7 +113,7 @@ public class IdeTests(BrowserGraphFixture graph)
     public async Task Output_that_is_not_utf8_comes_back_base64_and_is_shown_decoded()
     {
         // "café ", then 0xFF (never UTF-8), then a newline: the Api answers with the bytes in base64.
-        var job = await graph.RunAsync(new { language = "python", code = "import sys\nsys.stdout.buffer.write(b'caf\\xc3\\xa9 \\xff\\n')\n" });
+        var job = await graph.RunAnonymouslyAsync(new { language = "python", code = "import sys\nsys.stdout.buffer.write(b'caf\\xc3\\xa9 \\xff\\n')\n" });
         var run = job.GetProperty("run");
         Assert.Equal("base64", run.GetProperty("stdoutEncoding").GetString());
         var base64 = run.GetProperty("stdout").GetString()!;

@@ -37,14 +37,12 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
             ["Worker__ReclaimIdle"] = "00:00:05",
             ["Worker__ReclaimInterval"] = "00:00:01",
             ["Worker__Concurrency"] = "2",
-            // One client submits everything at once: anonymous limits would refuse most of it.
-            ["Gateway__Anonymous__Rate"] = "100000",
-            ["Gateway__Anonymous__Burst"] = "100000",
-            ["Gateway__Anonymous__MaxConcurrentJobs"] = "100000",
         });
         var port = FreePort();
         _environment = new() { ["GOXEC_API_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        // The deployment lets no one in without a key: the test is its operator, with the generated admin key (unlimited).
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _files.Env("secrets/parameters.env")["admin-key"]);
     }
 
     public async ValueTask DisposeAsync()
@@ -73,6 +71,7 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(3, (await Containers("worker")).Count);
         await WaitHealthyAsync();
         output.WriteLine($"up with 3 workers in {clock.Elapsed.TotalSeconds:F0} s");
+        await AssertClosedToStrangersAsync();
 
         // Every fourth job sleeps, so a kill finds one running.
         var first = await SubmitAsync(60, i => i % 4 == 0 ? 2.0 : 0);
@@ -104,6 +103,24 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
         var added = after.Except(before).ToList();
         Assert.Contains(workers, w => added.Any(id => w.StartsWith(id[..12], StringComparison.Ordinal)));
         output.WriteLine($"whole run {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Without a key: no submission, no stats, dead letters or metrics; the health summary stays open.</summary>
+    private async Task AssertClosedToStrangersAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var stranger = new HttpClient { BaseAddress = _http!.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var submitted = await stranger.PostAsJsonAsync("/api/v1/jobs", new { language = "python", code = "print(1)" }, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, submitted.StatusCode);
+        foreach (var path in new[] { "/api/v1/stats", "/api/v1/dead-letters", "/metrics" })
+        {
+            using var refused = await stranger.GetAsync(path, ct);
+            Assert.True(refused.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{path} answered {(int)refused.StatusCode} without a key");
+            using var allowed = await _http.GetAsync(path, ct);
+            Assert.True(allowed.IsSuccessStatusCode, $"{path} answered {(int)allowed.StatusCode} to the admin key");
+        }
+        using var health = await stranger.GetAsync("/health", ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
     private static string Root => BuildInfo.RepositoryRoot;

@@ -49,6 +49,15 @@ public sealed class ComposeManifestTests : IDisposable
     }
 
     [Fact]
+    public void The_api_lets_no_one_in_without_a_key_and_keeps_operator_views_for_the_admin()
+    {
+        var api = (Dictionary<object, object>)At(Service("api"), "environment");
+        Assert.Equal("false", api["Gateway__AllowAnonymous"]);
+        Assert.Equal("false", api["Gateway__OpenOperatorViews"]);
+        Assert.Equal(48, _files.Env("secrets/api.env")["Gateway__AdminKey"].Length);
+    }
+
+    [Fact]
     public void An_api_with_several_replicas_is_refused_with_the_reason()
     {
         var error = Assert.Throws<ArgumentException>(() => PublishedFiles.Publish("compose", workers: 1, apiReplicas: 2, into: _files.Directory));

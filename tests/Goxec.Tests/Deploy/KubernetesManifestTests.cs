@@ -86,6 +86,9 @@ public sealed class KubernetesManifestTests : IDisposable
         var password = parameters["redis-password"];
         Assert.Equal(48, password.Length);
         Assert.Equal(parameters["admin-key"], _files.Env("secrets/api.env")["Gateway__AdminKey"]);
+        // No anonymous access, and stats, dead letters and /metrics only with that key.
+        Assert.Equal("false", _files.Env("config/api.env")["Gateway__AllowAnonymous"]);
+        Assert.Equal("false", _files.Env("config/api.env")["Gateway__OpenOperatorViews"]);
         Assert.Equal($"redis:6379,password={password}", _files.Env("secrets/worker.env")["ConnectionStrings__redis"]);
         Assert.DoesNotContain("Gateway__AdminKey", _files.Env("secrets/worker.env").Keys); // workers never see the admin key
         foreach (var file in Directory.EnumerateFiles(_files.Directory, "*.*", SearchOption.TopDirectoryOnly).Concat(Directory.EnumerateFiles(_files.Path("config"))))

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Goxec.Hosting;
@@ -80,6 +82,37 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
         if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return http;
     }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="source"/> (any 127.x.y.z: Linux routes the whole loopback
+    /// /8), so one test has several anonymous callers, each with its own address and buckets.
+    /// </summary>
+    public HttpClient ClientFrom(string source, int replica = 0, string? key = null)
+    {
+        var http = new HttpClient(HandlerFrom(source)) { BaseAddress = Replicas[replica], Timeout = Timeout };
+        if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    /// <summary>Connects from <paramref name="source"/> (for <c>ClientWebSocket.ConnectAsync(uri, invoker, …)</c> too).</summary>
+    public static SocketsHttpHandler HandlerFrom(string source) => new()
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>Creates an API key with the admin key and returns the secret.</summary>
     public async Task<string> CreateKeyAsync(string name, double rate, int burst, int maxConcurrentJobs = 100)

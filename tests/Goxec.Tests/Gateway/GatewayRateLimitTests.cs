@@ -29,7 +29,7 @@ public class GatewayRateLimitTests(GatewayGraphFixture gateway)
         {
             for (var i = loop; clock.Elapsed < duration; i++)
             {
-                using var response = await clients[i % 3].GetAsync("/api/v1/jobs/nothere", Ct).WaitAsync(Timeout, Ct);
+                using var response = await clients[i % 3].GetAsync("/api/v1/languages", Ct).WaitAsync(Timeout, Ct);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref limited);
                 else Interlocked.Increment(ref allowed);
             }
@@ -38,7 +38,7 @@ public class GatewayRateLimitTests(GatewayGraphFixture gateway)
         {
             for (var i = 0; clock.Elapsed < duration; i++)
             {
-                using var response = await calmClients[i % 3].GetAsync("/api/v1/jobs/nothere", Ct).WaitAsync(Timeout, Ct);
+                using var response = await calmClients[i % 3].GetAsync("/api/v1/languages", Ct).WaitAsync(Timeout, Ct);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref calmRefused);
                 await Task.Delay(400, Ct);
             }

@@ -87,9 +87,12 @@ public class GoxecGraphFixture : IAsyncLifetime
     public static void AssertVerdict(string expected, JsonElement job) =>
         Assert.True(job.GetProperty("verdict").GetString() == expected, $"Expected verdict {expected}, got: {job}");
 
-    public async Task<JsonElement> RunAsync(object job)
+    public Task<JsonElement> RunAsync(object job) => RunAsync(Http, job);
+
+    /// <summary>Submits with <c>?wait=true</c> as <paramref name="http"/>'s caller and returns the finished job.</summary>
+    protected static async Task<JsonElement> RunAsync(HttpClient http, object job)
     {
-        using var response = await Http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        using var response = await http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("completed", body.GetProperty("status").GetString());

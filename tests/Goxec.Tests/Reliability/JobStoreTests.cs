@@ -210,6 +210,47 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal("next", await PendingOwnerAsync(entry));
     }
 
+    [Fact]
+    public async Task A_cancel_ends_a_queued_job_at_once_and_its_entry_is_acknowledged_unrun()
+    {
+        await _store.EnqueueAsync(Spec("c1"), null, null, Ct).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(CancelOutcome.Cancelled, await _store.CancelAsync("c1", Cancelled(), Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(CancelOutcome.AlreadyFinished, await _store.CancelAsync("c1", Cancelled(), Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(CancelOutcome.Gone, await _store.CancelAsync("never", Cancelled(), Ct).WaitAsync(Timeout, Ct));
+
+        var job = await _store.GetAsync("c1", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal((JobStatus.Completed, Verdict.Cancelled, 0), (job!.Status, job.Verdict, job.Attempts));
+        var entry = await DeliverAsync().WaitAsync(Timeout, Ct);
+        Assert.Equal(StartOutcome.AlreadyFinished, (await _store.StartAsync("c1", "w", Ct).WaitAsync(Timeout, Ct)).Outcome);
+        Assert.False(await _store.CompleteAsync("c1", Result(Verdict.InternalError), entry, Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(0, await _db.StreamLengthAsync(JobKeys.Stream));
+        Assert.Equal(["result"], (await _db.StreamRangeAsync(JobKeys.Events("c1"))).Select(e => e["type"].ToString()));
+    }
+
+    [Fact]
+    public async Task A_cancel_of_a_running_job_is_announced_kept_for_the_heartbeat_and_stops_a_later_attempt()
+    {
+        await _store.EnqueueAsync(Spec("c2"), null, null, Ct).WaitAsync(Timeout, Ct);
+        await _store.EnqueueAsync(Spec("c3"), null, null, Ct).WaitAsync(Timeout, Ct);
+        await _store.StartAsync("c2", "w", Ct).WaitAsync(Timeout, Ct);
+        await _store.StartAsync("c3", "w", Ct).WaitAsync(Timeout, Ct);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listening = await _store.ListenForCancelsAsync(id => heard.TrySetResult(id)).WaitAsync(Timeout, Ct);
+
+        Assert.Equal(CancelOutcome.Stopping, await _store.CancelAsync("c2", Cancelled(), Ct).WaitAsync(Timeout, Ct));
+
+        Assert.Equal("c2", await heard.Task.WaitAsync(Timeout, Ct));
+        Assert.Equal(["c2"], await _store.CancelRequestedAsync(["c2", "c3", "gone"], Ct).WaitAsync(Timeout, Ct));
+        // The cancel leaves the result to the worker: nothing is stored yet.
+        Assert.Equal(JobStatus.Running, (await _store.GetAsync("c2", Ct).WaitAsync(Timeout, Ct))!.Status);
+        // That worker failed (or died) before storing it: the next attempt does not run the job.
+        Assert.Equal(1, await _store.RecordFailureAsync("c2", "w", 1, "engine away", Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal((StartOutcome.Cancelled, 1), await _store.StartAsync("c2", "next", Ct).WaitAsync(Timeout, Ct));
+    }
+
+    private static JobResult Cancelled() => new(Verdict.Cancelled, null, null, "Cancelled by its owner before it ran.", "", 0);
+
     private async Task<long> PendingIdleAsync(string entry) =>
         (await PendingAsync(entry)).IdleTimeInMilliseconds;
 

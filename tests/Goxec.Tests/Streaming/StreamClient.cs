@@ -12,9 +12,11 @@ public sealed class StreamClient : IAsyncDisposable
     public List<JsonElement> Messages { get; } = [];
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<StreamClient> ConnectAsync(Uri api, string path, CancellationToken ct)
+    /// <summary>Connects as <paramref name="key"/>'s caller (anonymous without one): a job's stream answers its owner only.</summary>
+    public static async Task<StreamClient> ConnectAsync(Uri api, string path, CancellationToken ct, string? key = null)
     {
         var client = new StreamClient();
+        if (key is not null) client._socket.Options.SetRequestHeader("Authorization", $"Bearer {key}");
         var uri = new UriBuilder(api) { Scheme = "ws", Path = path.Split('?')[0], Query = path.Contains('?') ? path.Split('?', 2)[1] : "" }.Uri;
         await client._socket.ConnectAsync(uri, ct);
         return client;

@@ -1,3 +1,4 @@
+using Goxec.Tests.Pipeline;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
@@ -24,7 +25,7 @@ public class StreamingTests(StreamingGraphFixture graph)
     public async Task Output_arrives_while_the_program_runs()
     {
         var id = await graph.SubmitAsync(new { language = "python", code = "import time\nprint('first', flush=True)\ntime.sleep(2)\nprint('second')" });
-        await using var client = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", Ct);
+        await using var client = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", Ct, key: GoxecGraphFixture.AdminKey);
         var ct = Within(Timeout);
 
         var clock = Stopwatch.StartNew();
@@ -49,7 +50,7 @@ public class StreamingTests(StreamingGraphFixture graph)
     {
         var job = await graph.RunAsync(new { language = "python", code = "import sys\nfor i in range(300):\n    print(i, flush=True)\n    print('e', i, file=sys.stderr, flush=True)" });
         var id = job.GetProperty("id").GetString()!;
-        await using var client = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", Ct);
+        await using var client = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", Ct, key: GoxecGraphFixture.AdminKey);
 
         var messages = await client.ReadToEndAsync(Within(Timeout));
 
@@ -72,13 +73,13 @@ public class StreamingTests(StreamingGraphFixture graph)
 
         long lastSeq;
         List<JsonElement> before;
-        await using (var first = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", ct))
+        await using (var first = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", ct, key: GoxecGraphFixture.AdminKey))
         {
             while ((await first.ReceiveAsync(ct) is { } m) && first.Messages.Count(x => Type(x) == "stdout") < 3) { }
             before = first.Messages;
             lastSeq = before.Last().GetProperty("seq").GetInt64();
         }
-        await using var second = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream?after={lastSeq}", ct);
+        await using var second = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream?after={lastSeq}", ct, key: GoxecGraphFixture.AdminKey);
         var after = await second.ReadToEndAsync(ct);
 
         Assert.Equal(job.GetProperty("run").GetProperty("stdout").GetString(), StreamClient.Output(before) + StreamClient.Output(after));
@@ -194,8 +195,8 @@ public class StreamingTests(StreamingGraphFixture graph)
             code = "import sys\nline = 'x' * 1000 + '\\n'\nfor i in range(24000):\n    sys.stdout.write(line)\nsys.stdout.flush()",
             limits = new { maxOutputBytes = StreamingGraphFixture.BigOutputBytes },
         });
-        await using var stalled = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", ct);
-        await using var healthy = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", ct);
+        await using var stalled = await StreamClient.ConnectAsync(graph.Api(0), $"/api/v1/jobs/{id}/stream", ct, key: GoxecGraphFixture.AdminKey);
+        await using var healthy = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", ct, key: GoxecGraphFixture.AdminKey);
 
         var everything = await healthy.ReadToEndAsync(ct);
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // the stalled client's send timeout passes

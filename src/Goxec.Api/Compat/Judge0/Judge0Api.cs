@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Goxec.Api.Compat;
 using Goxec.Api.Compat.Judge0;
 using Goxec.Api.Gateway;
+using Goxec.Api.Jobs;
 using Goxec.Jobs;
 using Goxec.Languages;
 
@@ -21,8 +22,9 @@ internal static class Judge0Api
         var judge0 = app.MapGroup("/judge0").RequireCaller().WithTags("Judge0");
         judge0.MapPost("/submissions", SubmitAsync).SubmitsJobs();
         judge0.MapPost("/submissions/batch", SubmitBatchAsync).SubmitsJobs();
-        judge0.MapGet("/submissions/batch", GetBatchAsync);
-        judge0.MapGet("/submissions/{token}", GetAsync);
+        judge0.MapGet("/submissions/batch", GetBatchAsync).ReadsJobs();
+        judge0.MapGet("/submissions/{token}", GetAsync).ReadsJobs();
+        judge0.MapDelete("/submissions/{token}", DeleteAsync).ReadsJobs();
         judge0.MapGet("/languages", (Judge0Languages languages) => Results.Json(languages.All.Select(l => new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToList()));
         judge0.MapGet("/languages/{id:int}", Language);
         judge0.MapGet("/statuses", () => Results.Json(Judge0Statuses.All.Select(s => new JsonObject { ["id"] = s.Id, ["description"] = s.Description }).ToList()));
@@ -52,11 +54,11 @@ internal static class Judge0Api
         return shown is null ? Utf8Problem() : Results.Json(shown, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(string token, bool? base64_encoded, string? fields, JobStore store, Judge0Languages languages,
-        CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext context, string token, bool? base64_encoded, string? fields, JobStore store,
+        Judge0Languages languages, CancellationToken ct)
     {
         if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
-        if (Judge0Submission.JobId(token) is not { } id || await store.GetAsync(id, ct) is not { } job)
+        if (Judge0Submission.JobId(token) is not { } id || await store.FindAsync(id, Caller.Of(context), ct) is not { } job)
             return Results.Json(new JsonObject { ["error"] = "submission not found" }, statusCode: StatusCodes.Status404NotFound);
         var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true, languages);
         return shown is null ? Utf8Problem() : Results.Json(shown);
@@ -81,8 +83,22 @@ internal static class Judge0Api
         return Results.Json(answers, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetBatchAsync(string? tokens, bool? base64_encoded, string? fields, JobStore store, Judge0Languages languages,
-        CancellationToken ct)
+    /// <summary>
+    /// Judge0 deletes a finished submission; Goxec cancels it instead (a queued one never runs, a running one is
+    /// stopped) and answers with the submission as it ends, in the same fields as a GET. It expires like any job.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(HttpContext context, string token, bool? base64_encoded, string? fields, JobCancel cancel,
+        JobStore store, Judge0Languages languages, CancellationToken ct)
+    {
+        if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
+        if (Judge0Submission.JobId(token) is not { } id || await cancel.CancelAsync(id, Caller.Of(context), ct) is not { } job)
+            return Results.Json(new JsonObject { ["error"] = "submission not found" }, statusCode: StatusCodes.Status404NotFound);
+        var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true, languages);
+        return shown is null ? Utf8Problem() : Results.Json(shown);
+    }
+
+    private static async Task<IResult> GetBatchAsync(HttpContext context, string? tokens, bool? base64_encoded, string? fields, JobStore store,
+        Judge0Languages languages, CancellationToken ct)
     {
         if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         var list = (tokens ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -91,7 +107,7 @@ internal static class Judge0Api
         var shown = new JsonArray();
         foreach (var token in list)
         {
-            var job = Judge0Submission.JobId(token) is { } id ? await store.GetAsync(id, ct) : null;
+            var job = Judge0Submission.JobId(token) is { } id ? await store.FindAsync(id, Caller.Of(context), ct) : null;
             if (job is null) { shown.Add(null); continue; }
             var one = Judge0Submission.Render(job, await store.GetSpecAsync(job.Id, ct), fields, base64_encoded == true, languages);
             if (one is null) return Utf8Problem();
@@ -120,7 +136,7 @@ internal static class Judge0Api
         {
             ["maintenance_mode"] = false, ["enable_wait_result"] = true, ["enable_compiler_options"] = true,
             ["allowed_languages_for_compile_options"] = new JsonArray([.. compiled]), ["enable_command_line_arguments"] = true,
-            ["enable_submission_delete"] = false, ["enable_callbacks"] = callbacks,
+            ["enable_submission_delete"] = true, ["enable_callbacks"] = callbacks,
             ["callbacks_max_tries"] = callbacks ? webhooks.Value.WebhookAttempts : 0,
             ["callbacks_timeout"] = callbacks ? webhooks.Value.WebhookTimeout.TotalSeconds : 0,
             ["enable_additional_files"] = true, ["max_queue_size"] = null, ["cpu_time_limit"] = run.CpuTimeMs / 1000.0,

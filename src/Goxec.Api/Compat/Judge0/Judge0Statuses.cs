@@ -37,7 +37,8 @@ internal static class Judge0Statuses
                 "SIGABRT" => 10,
                 _ => 12,
             },
-            Verdict.MemoryLimitExceeded or Verdict.OutputLimitExceeded => 12,
+            // Judge0 has no "cancelled": the program did not finish, for a reason the message names.
+            Verdict.MemoryLimitExceeded or Verdict.OutputLimitExceeded or Verdict.Cancelled => 12,
             _ => 13,
         },
     };

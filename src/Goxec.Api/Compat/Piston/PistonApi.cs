@@ -41,7 +41,7 @@ internal static class PistonApi
         catch (JsonException e) { return BadRequest($"Invalid request body: {e.Message}"); }
         var (request, runtime, problem) = await TranslateAsync(body, runtimes, options.Value, ct);
         if (request is null) return BadRequest(problem!);
-        var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: true, ct);
+        var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: true, ct, cancelIfAbandoned: true);
         if (submitted.Refusal is { } refused) return refused.InFormat(new JsonObject { ["message"] = refused.Detail });
         if (submitted.Id is null) return BadRequest(string.Join("; ", submitted.Errors.SelectMany(e => e.Value)));
         if (submitted.Job is not { Status: JobStatus.Completed or JobStatus.DeadLettered } job)

@@ -58,6 +58,13 @@ public static class JobKeys
     public static string Stdin(string jobId) => $"goxec:job:{jobId}:stdin";
 
     /// <summary>
+    /// Cancellations of running jobs: each message is the id of a job its owner cancelled. Every worker listens and
+    /// the one running the job stops it. Like a nudge it may be lost (a reconnect), so the
+    /// request is kept in the job too (<c>cancelRequested</c>), where the worker's heartbeat finds it.
+    /// </summary>
+    public static readonly RedisChannel Cancels = RedisChannel.Literal("goxec:cancels");
+
+    /// <summary>
     /// Pub/sub wake-ups ("look again"), published by the scripts that write what a reader waits for. They may carry
     /// what was written, but may be lost (a reconnect): readers read the stream itself when a nudge carries nothing,
     /// and now and then regardless.

@@ -121,13 +121,18 @@ internal static class JobScripts
 
     /// <summary>
     /// Marks a job running and counts the attempt. KEYS: job. ARGV: worker, now (unix ms).
-    /// Returns {state, attempts}: state is "run", "done" (already terminal) or "gone" (expired or never stored).
+    /// Returns {state, attempts}: state is "run", "done" (already terminal), "cancelled" (its owner cancelled it while
+    /// an earlier attempt ran: to be finished as cancelled, not run) or "gone" (expired or never stored).
     /// </summary>
     public static readonly JobScript Start = new("""
         local status = redis.call('HGET', KEYS[1], 'status')
         if not status then return {'gone', 0} end
         if status == 'completed' or status == 'dead_lettered' then
           return {'done', tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')}
+        end
+        -- Its owner cancelled it while an earlier attempt ran (that worker died, or failed): it does not run again.
+        if redis.call('HEXISTS', KEYS[1], 'cancelRequested') == 1 then
+          return {'cancelled', tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')}
         end
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'startedAt', ARGV[2])
@@ -182,53 +187,90 @@ internal static class JobScripts
         """);
 
     /// <summary>
-    /// Stores a terminal outcome only if none is stored yet, announces it (and nudges the waiters with the job's id, and
-    /// the job's live readers with the result event, see <see cref="AppendEvents"/>), then acknowledges and deletes the stream entry in the same step (so the work stream holds
-    /// only unfinished jobs and never needs a length trim that could drop one).
-    /// KEYS: job, finished, stream, dead letters, verdict counts, throughput bucket, events, latency bucket.
-    /// ARGV: status, result json, now, id, entry id (or ''), group, max length of the side streams,
-    ///       dead-letter reason (or ''), last error, verdict, result event json, the events' nudge channel.
+    /// <c>finish(K, A)</c> stores a terminal outcome only if none is stored yet, announces it (and nudges the waiters
+    /// with the job's id, and the job's live readers with the result event, see <see cref="AppendEvents"/>), then
+    /// acknowledges and deletes the stream entry in the same step (so the work stream holds only unfinished jobs and
+    /// never needs a length trim that could drop one).
+    /// K: job, finished, stream, dead letters, verdict counts, throughput bucket, events, latency bucket.
+    /// A: status, result json, now, id, entry id (or ''), group, max length of the side streams,
+    ///    dead-letter reason (or ''), last error, verdict, result event json, the events' nudge channel.
     /// Returns 1 when stored, 0 when another outcome was already there.
     /// </summary>
-    public static readonly JobScript Finish = new($$"""
+    private static readonly string FinishFunction = $$"""
+        local function finish(K, A)
+          local status = redis.call('HGET', K[1], 'status')
+          local stored = 0
+          if status and status ~= 'completed' and status ~= 'dead_lettered' then
+            redis.call('HSET', K[1], 'status', A[1], 'result', A[2], 'finishedAt', A[3])
+            redis.call('XADD', K[2], 'MAXLEN', '~', A[7], '*', 'id', A[4])
+            redis.call('HINCRBY', K[5], A[10], 1)
+            redis.call('HINCRBY', K[6], 'completed', 1)
+            redis.call('EXPIRE', K[6], 3600)
+            local created = tonumber(redis.call('HGET', K[1], 'createdAt') or '')
+            if created then
+              redis.call('LPUSH', K[8], tonumber(A[3]) - created)
+              redis.call('LTRIM', K[8], 0, 999)
+              redis.call('EXPIRE', K[8], 3600)
+            end
+            -- The result event goes under the newest attempt, which no earlier attempt can write after.
+            local attempt = redis.call('HGET', K[1], 'attempts') or '0'
+            local event = redis.pcall('XADD', K[7], attempt .. '-*', 'type', 'result', 'data', A[11])
+            if type(event) == 'string' then
+              local ttl = redis.call('TTL', K[1])
+              if ttl > 0 then redis.call('EXPIRE', K[7], ttl) end
+              redis.call('PUBLISH', A[12], cjson.encode({ {event, 'result', A[11]} }))
+            else
+              redis.call('PUBLISH', A[12], '')
+            end
+            redis.call('PUBLISH', '{{FinishedChannel}}', A[4])
+            stored = 1
+          end
+          -- A malformed entry has no job hash, yet its dead letter must still be kept.
+          if A[8] ~= '' and (stored == 1 or not status) then
+            redis.call('XADD', K[4], 'MAXLEN', '~', A[7], '*', 'id', A[4], 'reason', A[8], 'error', A[9],
+              'attempts', redis.call('HGET', K[1], 'attempts') or '0', 'worker', redis.call('HGET', K[1], 'worker') or '',
+              'entry', A[5], 'stream', K[3], 'at', A[3])
+          end
+          if A[5] ~= '' then
+            redis.call('XACK', K[3], A[6], A[5])
+            redis.call('XDEL', K[3], A[5])
+          end
+          return stored
+        end
+
+        """;
+
+    /// <summary>Stores a terminal outcome (see <see cref="FinishFunction"/>; KEYS and ARGV as K and A there).</summary>
+    public static readonly JobScript Finish = new(FinishFunction + "return finish(KEYS, ARGV)");
+
+    /// <summary>
+    /// Its owner cancels a job. Queued: it ends here, completed with the cancelled result (ARGV), and never runs (a
+    /// worker that reads its entry later finds it finished and acknowledges it). Running: the request is recorded in
+    /// the job (the worker's heartbeat reads it, and a later attempt's start) and published with the job's id on the
+    /// cancel channel, so the worker running it stops it at once and stores the cancelled result itself. Finished:
+    /// nothing changes. KEYS and ARGV as <see cref="Finish"/>'s, then ARGV[13]: the cancel channel.
+    /// Returns 'cancelled', 'running', 'done' or 'gone'.
+    /// </summary>
+    public static readonly JobScript Cancel = new(FinishFunction + """
         local status = redis.call('HGET', KEYS[1], 'status')
-        local stored = 0
-        if status and status ~= 'completed' and status ~= 'dead_lettered' then
-          redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'finishedAt', ARGV[3])
-          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'id', ARGV[4])
-          redis.call('HINCRBY', KEYS[5], ARGV[10], 1)
-          redis.call('HINCRBY', KEYS[6], 'completed', 1)
-          redis.call('EXPIRE', KEYS[6], 3600)
-          local created = tonumber(redis.call('HGET', KEYS[1], 'createdAt') or '')
-          if created then
-            redis.call('LPUSH', KEYS[8], tonumber(ARGV[3]) - created)
-            redis.call('LTRIM', KEYS[8], 0, 999)
-            redis.call('EXPIRE', KEYS[8], 3600)
-          end
-          -- The result event goes under the newest attempt, which no earlier attempt can write after.
-          local attempt = redis.call('HGET', KEYS[1], 'attempts') or '0'
-          local event = redis.pcall('XADD', KEYS[7], attempt .. '-*', 'type', 'result', 'data', ARGV[11])
-          if type(event) == 'string' then
-            local ttl = redis.call('TTL', KEYS[1])
-            if ttl > 0 then redis.call('EXPIRE', KEYS[7], ttl) end
-            redis.call('PUBLISH', ARGV[12], cjson.encode({ {event, 'result', ARGV[11]} }))
-          else
-            redis.call('PUBLISH', ARGV[12], '')
-          end
-          redis.call('PUBLISH', '{{FinishedChannel}}', ARGV[4])
-          stored = 1
+        if not status then return 'gone' end
+        if status == 'completed' or status == 'dead_lettered' then return 'done' end
+        if status == 'running' then
+          redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[3])
+          redis.call('PUBLISH', ARGV[13], ARGV[4])
+          return 'running'
         end
-        -- A malformed entry has no job hash, yet its dead letter must still be kept.
-        if ARGV[8] ~= '' and (stored == 1 or not status) then
-          redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'id', ARGV[4], 'reason', ARGV[8], 'error', ARGV[9],
-            'attempts', redis.call('HGET', KEYS[1], 'attempts') or '0', 'worker', redis.call('HGET', KEYS[1], 'worker') or '',
-            'entry', ARGV[5], 'stream', KEYS[3], 'at', ARGV[3])
+        finish(KEYS, ARGV)
+        return 'cancelled'
+        """);
+
+    /// <summary>Of the given jobs (KEYS), the ids (ARGV, in the same order) whose owner asked to cancel them.</summary>
+    public static readonly JobScript CancelRequested = new("""
+        local asked = {}
+        for i = 1, #KEYS do
+          if redis.call('HEXISTS', KEYS[i], 'cancelRequested') == 1 then asked[#asked + 1] = ARGV[i] end
         end
-        if ARGV[5] ~= '' then
-          redis.call('XACK', KEYS[3], ARGV[6], ARGV[5])
-          redis.call('XDEL', KEYS[3], ARGV[5])
-        end
-        return stored
+        return asked
         """);
 
     /// <summary>

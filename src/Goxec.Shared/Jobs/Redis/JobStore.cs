@@ -33,7 +33,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<JobStoreOpti
              cap is null ? "" : JobKeys.Slots(cap.Bucket), rate is null ? "" : JobKeys.RateLimit(rate.Bucket)],
             [ttl, spec.Id, traceParent ?? "", cap?.MaxUnfinished ?? 0, rate?.PerSecond ?? 0, rate?.Burst ?? 0,
              "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
-             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct))!;
+             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson, "owner", spec.Owner ?? ""], ct))!;
         var tokens = rate is null ? null : TokenDecision.From(reply.AsSpan(3));
         return (string?)reply[0] switch
         {
@@ -82,6 +82,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<JobStoreOpti
         {
             "run" => StartOutcome.Run,
             "done" => StartOutcome.AlreadyFinished,
+            "cancelled" => StartOutcome.Cancelled,
             _ => StartOutcome.Gone,
         };
         return (outcome, (int)reply[1]);
@@ -125,16 +126,81 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<JobStoreOpti
     private async Task<bool> FinishAsync(string id, JobStatus status, JobResult result, string? entryId,
         string? deadLetterReason, string? error, CancellationToken ct)
     {
+        var (keys, args) = FinishArguments(id, status, result, entryId, deadLetterReason, error);
+        return (long)await JobScripts.Finish.EvaluateAsync(Db, keys, args, ct) == 1;
+    }
+
+    /// <summary>
+    /// Cancels a job for its owner (the caller checked who may). A queued job ends now, completed with
+    /// <paramref name="cancelled"/>, and never runs; a running one is stopped by its worker, which stores the result
+    /// (its own cancelled result, or the program's verdict if it finished first); a finished one keeps its verdict.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(string id, JobResult cancelled, CancellationToken ct)
+    {
+        var (keys, args) = FinishArguments(id, JobStatus.Completed, cancelled, entryId: null, deadLetterReason: null, error: null);
+        return (string?)await JobScripts.Cancel.EvaluateAsync(Db, keys, [.. args, JobKeys.Cancels.ToString()], ct) switch
+        {
+            "cancelled" => CancelOutcome.Cancelled,
+            "running" => CancelOutcome.Stopping,
+            "done" => CancelOutcome.AlreadyFinished,
+            _ => CancelOutcome.Gone,
+        };
+    }
+
+    /// <summary>
+    /// Calls <paramref name="cancelled"/> with the id of every job whose owner cancels it while it runs, on any worker
+    /// (see <see cref="JobKeys.Cancels"/>). Messages lost in a reconnect are found by <see cref="CancelRequestedAsync"/>.
+    /// </summary>
+    public async Task<IAsyncDisposable> ListenForCancelsAsync(Action<string> cancelled)
+    {
+        var subscriber = redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> handler = (_, id) => cancelled(id.ToString());
+        try
+        {
+            await subscriber.SubscribeAsync(JobKeys.Cancels, handler);
+        }
+        catch (Exception e) when (e is RedisConnectionException or TimeoutException)
+        {
+            // Redis is away: the multiplexer subscribes again when it returns; meanwhile the heartbeat's look serves.
+        }
+        return new Subscription(subscriber, handler);
+    }
+
+    /// <summary>Of <paramref name="jobIds"/>, those whose owner asked to cancel them (one round trip).</summary>
+    public async Task<IReadOnlyList<string>> CancelRequestedAsync(IReadOnlyCollection<string> jobIds, CancellationToken ct)
+    {
+        if (jobIds.Count == 0) return [];
+        var reply = (RedisResult[])(await JobScripts.CancelRequested.EvaluateAsync(Db,
+            [.. jobIds.Select(id => (RedisKey)JobKeys.Job(id))], [.. jobIds.Select(id => (RedisValue)id)], ct))!;
+        return [.. reply.Select(r => (string)r!)];
+    }
+
+    private (RedisKey[] Keys, RedisValue[] Args) FinishArguments(string id, JobStatus status, JobResult result, string? entryId,
+        string? deadLetterReason, string? error)
+    {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var reply = await JobScripts.Finish.EvaluateAsync(Db,
-            [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
-             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(now), JobKeys.Events(id), JobKeys.LatencyBucket(now)],
-            [status == JobStatus.Completed ? "completed" : "dead_lettered",
-             JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
-             Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",
-             status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered",
-             ResultEvent(status, result.Verdict), JobKeys.Nudge.EventsName(id)], ct);
-        return (long)reply == 1;
+        return ([JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
+                 JobKeys.VerdictCounts, JobKeys.ThroughputBucket(now), JobKeys.Events(id), JobKeys.LatencyBucket(now)],
+                [status == JobStatus.Completed ? "completed" : "dead_lettered",
+                 JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
+                 Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",
+                 status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered",
+                 ResultEvent(status, result.Verdict), JobKeys.Nudge.EventsName(id)]);
+    }
+
+    private sealed class Subscription(ISubscriber subscriber, Action<RedisChannel, RedisValue> handler) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await subscriber.UnsubscribeAsync(JobKeys.Cancels, handler);
+            }
+            catch (Exception e) when (e is RedisConnectionException or TimeoutException)
+            {
+                // The server forgets the subscription with the connection.
+            }
+        }
     }
 
     private static string ResultEvent(JobStatus status, Verdict verdict) =>
@@ -165,11 +231,18 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<JobStoreOpti
         return new JobView(id, Text("language") ?? "", status, result?.Verdict, result?.Compile, result?.Run, result?.Message,
             int.TryParse(Text("attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0,
             Text("worker"), Time("createdAt") ?? DateTimeOffset.UnixEpoch, Time("startedAt"), Time("finishedAt"),
-            spec?.Files.FirstOrDefault()?.Content, spec?.Files, spec?.Stdin, spec?.Args);
+            spec?.Files.FirstOrDefault()?.Content, spec?.Files, spec?.Stdin, spec?.Args) { Owner = Text("owner") };
     }
 }
 
-public enum StartOutcome { Run, AlreadyFinished, Gone }
+/// <summary>What a worker's start found: run it, or it is finished already, or its owner cancelled it (finish it so), or it is gone.</summary>
+public enum StartOutcome { Run, AlreadyFinished, Gone, Cancelled }
+
+/// <summary>
+/// What a cancel did: the queued job ended (<see cref="Cancelled"/>), the worker running it was told to stop it
+/// (<see cref="Stopping"/>), it had finished already, or there is no such job.
+/// </summary>
+public enum CancelOutcome { Cancelled, Stopping, AlreadyFinished, Gone }
 
 /// <summary>
 /// The job a submission stands for: new, or an earlier one with the same idempotency key. Nothing was stored when

@@ -3,11 +3,14 @@ import { useStats, type QueueSample } from "../hooks/useStats";
 import { ratePerSecond } from "../lib/chartScale";
 import { verdictLabel, verdictTone } from "../lib/verdict";
 import { NoticeBanner } from "../ide/NoticeBanner";
+import { useAdminKey } from "../hooks/useAdminKey";
+import { AdminKeyForm } from "./AdminKeyForm";
 import { DeadLetters } from "./DeadLetters";
 import { LineChart } from "./LineChart";
 
 export function Dashboard() {
-  const { stats, history, error, updatedAt } = useStats(2000);
+  const [adminKey] = useAdminKey();
+  const { stats, history, error, updatedAt } = useStats(2000, adminKey || null);
   return (
     <div className="dashboard">
       <header className="toolbar">
@@ -19,6 +22,7 @@ export function Dashboard() {
           {error ? "Stats unavailable" : updatedAt ? `Live · ${new Date(updatedAt).toLocaleTimeString()}` : "Loading…"}
         </span>
         <nav className="toolbar-end">
+          <AdminKeyForm />
           <a href="/" data-route>
             IDE
           </a>

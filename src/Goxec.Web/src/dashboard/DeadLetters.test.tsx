@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { AdminKeyForm } from "./AdminKeyForm";
 import { DeadLetters } from "./DeadLetters";
 
 const letter = { id: "abc123", reason: "max_deliveries", error: "boom", attempts: 5, worker: "w1", at: "2025-01-01T00:00:00Z" };
@@ -9,7 +10,10 @@ function respond(status: number, body: unknown) {
 }
 
 describe("DeadLetters", () => {
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    sessionStorage.clear();
+  });
 
   it("retries with the pasted admin key as a bearer token, kept only in sessionStorage", async () => {
     const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
@@ -17,11 +21,16 @@ describe("DeadLetters", () => {
       return url.endsWith("/retry") ? respond(202, undefined) : respond(200, [letter]);
     });
     vi.stubGlobal("fetch", fetchMock);
-    render(<DeadLetters count={1} />);
+    render(
+      <>
+        <AdminKeyForm />
+        <DeadLetters count={1} />
+      </>,
+    );
     const retry = await screen.findByRole("button", { name: "Retry" });
     expect((retry as HTMLButtonElement).disabled).toBe(true);
 
-    fireEvent.change(screen.getByPlaceholderText("Admin key (to retry)"), { target: { value: " s3cret " } });
+    fireEvent.change(screen.getByPlaceholderText("Admin key"), { target: { value: " s3cret " } });
     fireEvent.click(screen.getByRole("button", { name: "Use key" }));
     expect(sessionStorage.getItem("goxec.adminKey")).toBe("s3cret");
     expect(localStorage.getItem("goxec.adminKey")).toBeNull();

@@ -9,8 +9,7 @@ type Props = {
 };
 
 export function DeadLetters({ count }: Props) {
-  const [adminKey, setAdminKey] = useAdminKey();
-  const [draftKey, setDraftKey] = useState("");
+  const [adminKey] = useAdminKey();
   const [items, setItems] = useState<DeadLetter[]>([]);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [retried, setRetried] = useState<Record<string, "pending" | "done">>({});
@@ -56,28 +55,6 @@ export function DeadLetters({ count }: Props) {
         <h2>
           Dead letters <span className="count">{count}</span>
         </h2>
-        {adminKey ? (
-          <span className="admin">
-            Admin key set
-            <button type="button" className="link-button" onClick={() => setAdminKey("")}>
-              Forget
-            </button>
-          </span>
-        ) : (
-          <form
-            className="admin"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setAdminKey(draftKey);
-              setDraftKey("");
-            }}
-          >
-            <input type="password" placeholder="Admin key (to retry)" value={draftKey} onChange={(e) => setDraftKey(e.target.value)} autoComplete="off" />
-            <button type="submit" disabled={!draftKey.trim()}>
-              Use key
-            </button>
-          </form>
-        )}
       </header>
       {notice && (
         <p className="error-line" role="alert">

@@ -19,15 +19,18 @@ export function appendSample(history: QueueSample[], sample: QueueSample, limit 
   return next.length > limit ? next.slice(next.length - limit) : next;
 }
 
-/** Polls GET /api/v1/stats; one request at a time, the next one `intervalMs` after the last answer. */
-export function useStats(intervalMs = 2000): StatsState {
+/**
+ * Polls GET /api/v1/stats (with the admin key when one is set: a deployment keeps stats for the operator); one request
+ * at a time, the next one `intervalMs` after the last answer.
+ */
+export function useStats(intervalMs = 2000, adminKey: string | null = null): StatsState {
   const [state, setState] = useState<StatsState>({ stats: null, history: [], error: null, updatedAt: null });
   useEffect(() => {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const stats = await api.stats(abort.signal);
+        const stats = await api.stats(adminKey, abort.signal);
         const now = Date.now();
         setState((previous) => ({
           stats,
@@ -46,6 +49,6 @@ export function useStats(intervalMs = 2000): StatsState {
       abort.abort();
       clearTimeout(timer);
     };
-  }, [intervalMs]);
+  }, [intervalMs, adminKey]);
   return state;
 }

@@ -57,7 +57,7 @@ export function describeApiError(error: ApiError): Notice {
       return { title: "The queue is full.", details: [retryText(retry)], retryAfterSeconds: retry };
     case 401:
     case 403:
-      return { title: "Not allowed.", details: ["Check the admin key."], retryAfterSeconds: null };
+      return { title: "Not allowed.", details: [problem?.detail ?? "Check the admin key."], retryAfterSeconds: null };
     case 404:
       return { title: problem?.title ?? "Not found.", details: problem?.detail ? [problem.detail] : [], retryAfterSeconds: null };
     default:

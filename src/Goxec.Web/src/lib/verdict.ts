@@ -22,6 +22,7 @@ const verdictLabels: Record<Verdict, string> = {
   memory_limit_exceeded: "Memory limit exceeded",
   output_limit_exceeded: "Output limit exceeded",
   internal_error: "Internal error",
+  cancelled: "Cancelled",
 };
 
 export function verdictLabel(verdict: Verdict | string): string {
@@ -37,6 +38,7 @@ export function verdictTone(verdict: Verdict | null): Tone {
     case "output_limit_exceeded":
       return "warn";
     case null:
+    case "cancelled":
       return "neutral";
     default:
       return "bad";

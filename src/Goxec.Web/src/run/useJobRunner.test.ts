@@ -66,14 +66,69 @@ describe("useJobRunner", () => {
       hook.result.current.sendStdin("Ada\n");
       hook.result.current.sendSignal("SIGINT");
       hook.result.current.sendEof();
-      hook.result.current.stop();
     });
-    expect(socket.sent.slice(1)).toEqual([
-      { type: "stdin", data: "Ada\n" },
-      { type: "signal", signal: "SIGINT" },
-      { type: "eof" },
-      { type: "signal", signal: "SIGKILL" },
-    ]);
+    expect(socket.sent.slice(1)).toEqual([{ type: "stdin", data: "Ada\n" }, { type: "signal", signal: "SIGINT" }, { type: "eof" }]);
+  });
+
+  describe("stop", () => {
+    let fetchMock: ReturnType<typeof vi.fn>;
+    beforeEach(() => {
+      fetchMock = vi.fn(async () => new Response(JSON.stringify(job({ id: "j1", verdict: "cancelled", run: null })), { status: 200 }));
+      vi.stubGlobal("fetch", fetchMock);
+    });
+    afterEach(() => vi.unstubAllGlobals());
+
+    const deletes = () => fetchMock.mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === "DELETE").map(([url]) => url);
+
+    it("cancels an interactive run on the server, and the result arrives on its socket", async () => {
+      const { sockets, hook } = setup();
+      act(() => hook.result.current.run(request, false));
+      act(() => {
+        sockets[0].open();
+        sockets[0].receive({ type: "status", seq: 1, data: { id: "j1", status: "running" } });
+      });
+
+      await act(async () => hook.result.current.stop());
+
+      expect(deletes()).toEqual(["/api/v1/jobs/j1"]);
+      expect(sockets[0].sent).toEqual([{ type: "init", ...request }]); // no signal: the cancel stops it
+      act(() => sockets[0].receive({ type: "result", seq: 2, data: job({ id: "j1", verdict: "cancelled", run: null }) }));
+      expect(hook.result.current.state.result?.verdict).toBe("cancelled");
+    });
+
+    it("cancels as soon as the server names a job stopped before that", async () => {
+      const { sockets, hook } = setup();
+      act(() => hook.result.current.run(request, false));
+      act(() => hook.result.current.stop());
+      expect(deletes()).toEqual([]);
+
+      await act(async () => {
+        sockets[0].open();
+        sockets[0].receive({ type: "status", seq: 1, data: { id: "j7", status: "queued" } });
+      });
+
+      expect(deletes()).toEqual(["/api/v1/jobs/j7"]);
+    });
+
+    it("cancels a submitted (batch) run too, and shows the answer when no stream follows it", async () => {
+      fetchMock.mockImplementation(async (_url: string, init?: RequestInit) =>
+        init?.method === "DELETE"
+          ? new Response(JSON.stringify(job({ id: "b1", verdict: "cancelled", run: null })), { status: 200 })
+          : new Response(JSON.stringify({ id: "b1", status: "queued" }), { status: 202 }),
+      );
+      const { sockets, hook } = setup();
+      await act(async () => hook.result.current.submit(request, false));
+      act(() => sockets[0].drop(1006));
+      act(() => vi.advanceTimersByTime(10));
+      act(() => sockets[1].drop(1006));
+      act(() => vi.advanceTimersByTime(10));
+      act(() => sockets[2].drop(1006));
+
+      await act(async () => hook.result.current.stop());
+
+      expect(deletes()).toEqual(["/api/v1/jobs/b1"]);
+      expect(hook.result.current.state.result?.verdict).toBe("cancelled");
+    });
   });
 
   it("closes stdin right after init for a run with closeStdin", () => {

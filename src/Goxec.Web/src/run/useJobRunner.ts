@@ -46,7 +46,11 @@ export type JobRunner = {
   sendStdin: (data: string) => void;
   sendEof: () => void;
   sendSignal: (signal: RunSignal) => void;
-  /** Stops following (and, for an interactive run, kills the program). */
+  /**
+   * Cancels the run on the server (DELETE /api/v1/jobs/{id}), interactive or not: a queued job never runs, a running
+   * one is stopped; the result (verdict cancelled) arrives like any other. Before the server has named the job, the
+   * cancel goes out as soon as it does.
+   */
   stop: () => void;
 };
 
@@ -67,6 +71,23 @@ export function useJobRunner(options: JobRunnerOptions = {}): JobRunner {
   const sessionRef = useRef(0);
   const progressRef = useRef({ jobId: null as string | null, lastSeq: -1, done: false, compiled: false, attempts: 0 });
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** Stop was pressed before the server named the job. */
+  const stopPendingRef = useRef(false);
+
+  const cancel = useCallback((jobId: string) => {
+    stopPendingRef.current = false;
+    const session = sessionRef.current;
+    api.cancelJob(jobId).then(
+      (job) => {
+        // The stream brings the result; without one (it dropped for good) the cancel's answer is the result.
+        if (session === sessionRef.current && socketRef.current === null && isTerminal(job.status))
+          dispatch({ type: "message", message: { type: "result", data: job } });
+      },
+      (error: unknown) => {
+        if (session === sessionRef.current) dispatch({ type: "failed", notice: describeError(error) });
+      },
+    );
+  }, []);
 
   const detach = useCallback(() => {
     sessionRef.current += 1;
@@ -109,7 +130,10 @@ export function useJobRunner(options: JobRunnerOptions = {}): JobRunner {
         if (!isServerMessage(message)) return;
         const progress = progressRef.current;
         if (typeof message.seq === "number") progress.lastSeq = Math.max(progress.lastSeq, message.seq);
-        if (message.type === "status" && message.data.id) progress.jobId = message.data.id;
+        if (message.type === "status" && message.data.id) {
+          progress.jobId = message.data.id;
+          if (stopPendingRef.current) cancel(message.data.id);
+        }
         if (message.type === "result") progress.done = isTerminal(message.data.status);
         dispatch({ type: "message", message });
       };
@@ -139,12 +163,13 @@ export function useJobRunner(options: JobRunnerOptions = {}): JobRunner {
       };
       socket.onerror = () => {};
     },
-    [createSocket, delays],
+    [createSocket, delays, cancel],
   );
 
   const begin = useCallback(
     (compiled: boolean, jobId: string | null = null) => {
       detach();
+      stopPendingRef.current = false;
       progressRef.current = { jobId, lastSeq: -1, done: false, compiled, attempts: 0 };
     },
     [detach],
@@ -178,11 +203,12 @@ export function useJobRunner(options: JobRunnerOptions = {}): JobRunner {
         progressRef.current.jobId = accepted.id;
         dispatch({ type: "message", message: { type: "status", data: { id: accepted.id, status: accepted.status } } });
         connect(wsUrl(socketPaths.watch(accepted.id, null)), false, () => {});
+        if (stopPendingRef.current) cancel(accepted.id);
       } catch (error) {
         if (session === sessionRef.current) dispatch({ type: "failed", notice: describeError(error) });
       }
     },
-    [begin, connect],
+    [begin, connect, cancel],
   );
 
   const load = useCallback(
@@ -196,16 +222,11 @@ export function useJobRunner(options: JobRunnerOptions = {}): JobRunner {
   );
 
   const stop = useCallback(() => {
-    if (interactiveRef.current) {
-      send({ type: "signal", signal: "SIGKILL" });
-      return;
-    }
-    detach();
-    dispatch({
-      type: "failed",
-      notice: { title: "Stopped following the job.", details: ["It may still run on the server: reload its page to see the result."], retryAfterSeconds: null },
-    });
-  }, [detach, send]);
+    const progress = progressRef.current;
+    if (progress.done) return;
+    if (progress.jobId !== null) cancel(progress.jobId);
+    else stopPendingRef.current = true;
+  }, [cancel]);
 
   useEffect(() => detach, [detach]);
 
