@@ -37,7 +37,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddCompatApis();
         builder.AddGateway();
         builder.AddWebhooks();
-        builder.Services.AddOpenApi(o => o.AddApiKeySecurity());
+        builder.Services.AddOpenApi(o => o.AddApiKeySecurity().DescribeWhatIsSent());
         return builder;
     }
 }
