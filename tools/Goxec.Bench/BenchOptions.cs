@@ -4,7 +4,7 @@ namespace Goxec.Bench;
 
 public sealed record BenchOptions
 {
-    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak", "isolation"];
+    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak", "latency", "isolation"];
 
     /// <summary>Tiny counts: a smoke run that proves every scenario works, not a measurement.</summary>
     public bool Quick { get; init; }
@@ -17,6 +17,7 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
     public int Workers { get; init; } = 2;
+    public int LatencySamples { get; init; } = 30;
 
     public int IngestCount => Ingest ?? (Quick ? 60 : 2000);
 
@@ -42,11 +43,12 @@ public sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = [.. Next().Split(',').Select(c => Positive("--concurrency", c))] },
                 "--soak" => options with { Soak = ParseDuration(Next()), Only = new HashSet<string>(options.Only) { "soak" } },
                 "--workers" => options with { Workers = Positive("--workers", Next()) },
+                "--latency" => options with { LatencySamples = Positive("--latency", Next()), Only = new HashSet<string>(options.Only) { "latency" } },
                 // gVisor's cost beside plain containers (the "isolation" part), on top of whatever else runs.
                 "--isolation" => Next() == "gvisor" ? options with { Only = new HashSet<string>(options.Only) { "isolation" } }
                     : throw new ArgumentException("--isolation takes gvisor (its cost is measured beside plain containers)."),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak " +
-                                                 "--pool on|off|both --ingest N --connections N --concurrency 1,4,16 --soak 10m --workers N --isolation gvisor"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak,latency,isolation " +
+                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N --isolation gvisor"),
             };
         }
         return options;
