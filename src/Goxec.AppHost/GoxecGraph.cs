@@ -59,6 +59,8 @@ public static class GoxecGraph
             // The worker's own process; the jobs' containers have their own limits on the engine.
             .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 192, CpuLimit: 1, MemoryLimitMb: 512))
             .WithStopGracePeriod(TimeSpan.FromSeconds(45)); // it drains running jobs for up to 40 s
+        if (options.Isolation == "gvisor") worker.WithEnvironment("Sandbox__Runtime", "runsc");
+        else if (options.Isolation != "runc") throw new ArgumentException($"Isolation is runc or gvisor, not '{options.Isolation}'.");
         if (options.WorkerRestartBackoff is { } backoff) worker.WithRestartBackoff(backoff.Initial, backoff.Max);
 
         builder.OnStarted(app =>

@@ -8,6 +8,12 @@ public sealed class GoxecGraphOptions
 
     public int Workers { get; init; } = 2;
 
+    /// <summary>
+    /// GOXEC_ISOLATION or "runc": the tier jobs run in. "gvisor" runs them under gVisor (the workers' Sandbox__Runtime=runsc),
+    /// which the Docker daemon of every worker host must have registered (scripts/gvisor.sh).
+    /// </summary>
+    public string Isolation { get; init; } = System.Environment.GetEnvironmentVariable("GOXEC_ISOLATION") is { Length: > 0 } isolation ? isolation : "runc";
+
     /// <summary>Api replicas; more than one needs ApiPort 0 (each takes a free port).</summary>
     public int ApiReplicas { get; init; } = 1;
 

@@ -4,7 +4,7 @@ namespace Goxec.Bench;
 
 public sealed record BenchOptions
 {
-    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak", "latency"];
+    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak", "latency", "isolation"];
 
     /// <summary>Tiny counts: a smoke run that proves every scenario works, not a measurement.</summary>
     public bool Quick { get; init; }
@@ -44,8 +44,11 @@ public sealed record BenchOptions
                 "--soak" => options with { Soak = ParseDuration(Next()), Only = new HashSet<string>(options.Only) { "soak" } },
                 "--workers" => options with { Workers = Positive("--workers", Next()) },
                 "--latency" => options with { LatencySamples = Positive("--latency", Next()), Only = new HashSet<string>(options.Only) { "latency" } },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak,latency " +
-                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N"),
+                // gVisor's cost beside plain containers (the "isolation" part), on top of whatever else runs.
+                "--isolation" => Next() == "gvisor" ? options with { Only = new HashSet<string>(options.Only) { "isolation" } }
+                    : throw new ArgumentException("--isolation takes gvisor (its cost is measured beside plain containers)."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak,latency,isolation " +
+                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N --isolation gvisor"),
             };
         }
         return options;

@@ -13,7 +13,8 @@ public sealed record BenchReport(
     IngestResult? Ingest,
     SoakResult? Soak,
     double DurationSeconds,
-    IReadOnlyList<LatencyFigure>? Latency = null);
+    IReadOnlyList<LatencyFigure>? Latency = null,
+    IReadOnlyList<Scenario>? Isolation = null);
 
 public sealed record MachineInfo(int Cores, double LoadAverage1m, string Os, string Runtime);
 

@@ -22,6 +22,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         var catalog = LanguageCatalog.Load(BuildInfo.PathInRepository("runtimes"));
 
         List<Scenario> floors = options.Only.Contains("floors") ? await new Floors(options, catalog, progress).RunAsync(ct) : [];
+        List<Scenario>? isolation = options.Only.Contains("isolation") ? await new IsolationCost(options, catalog, progress).RunAsync(ct) : null;
         var e2e = new List<Scenario>();
         IngestResult? ingest = null;
         SoakResult? soak = null;
@@ -41,7 +42,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
             if (p == 0 && options.Only.Contains("soak")) soak = await new Soak(options, progress).RunAsync(app, http, ct);
         }
         return new BenchReport(started, machine, [.. options.Only], options.Quick, floors, [.. e2e.Select(s => WithRatios(s, floors))], ingest, soak,
-            Stats.Round(clock.Elapsed.TotalSeconds), latency);
+            Stats.Round(clock.Elapsed.TotalSeconds), latency, isolation);
     }
 
     /// <summary>"on"/"off" as asked; null when the worker has no pool setting (nothing to switch).</summary>

@@ -87,7 +87,7 @@ public sealed class Floors(BenchOptions options, LanguageCatalog catalog, TextWr
         }
     }
 
-    private static async Task<string> ExecAsync(IDockerClient docker, string container, SandboxOptions sandbox, IReadOnlyList<string> argv, byte[] stdin, CancellationToken ct)
+    internal static async Task<string> ExecAsync(IDockerClient docker, string container, SandboxOptions sandbox, IReadOnlyList<string> argv, byte[] stdin, CancellationToken ct)
     {
         var exec = await docker.CreateExecAsync(container, new ExecCreateRequest { Cmd = argv, AttachStdin = true, User = sandbox.User, WorkingDir = sandbox.WorkDir }, ct);
         StringBuilder stdout = new(), stderr = new();

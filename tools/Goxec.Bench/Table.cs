@@ -17,6 +17,21 @@ public static class Table
         foreach (var s in report.Floors.Concat(report.EndToEnd))
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {(s.Kind == "floor" ? "floor: " : "")}{s.Name.Replace($" c={s.Concurrency}", "", StringComparison.Ordinal)} | {s.Concurrency} | {s.Count} | {s.Errors} | {s.P50:0} | {s.P90:0} | {s.P99:0} | {s.PerSecond:0.0} | {Ratio(s.RatioP50)} | {Ratio(s.RatioPerSecond)} |");
+        if (report.Isolation is { Count: > 0 } tiers)
+        {
+            md.AppendLine();
+            md.AppendLine("gVisor's cost beside plain containers (one job at a time; ms):");
+            md.AppendLine();
+            md.AppendLine("| scenario | what is timed | runc p50 | gVisor p50 | gVisor ÷ runc | errors |");
+            md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+            foreach (var name in tiers.Select(t => t.Name).Distinct())
+            {
+                var runc = tiers.FirstOrDefault(t => t.Name == name && t.Pool == "runc");
+                var gvisor = tiers.FirstOrDefault(t => t.Name == name && t.Pool == "gvisor");
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {name} | {IsolationCost.Timed(name)} | {runc?.P50:0} | {gvisor?.P50:0} | {Ratio(runc is { P50: > 0 } && gvisor is not null ? gvisor.P50 / runc.P50 : null)} | {(runc?.Errors ?? 0) + (gvisor?.Errors ?? 0)} |");
+            }
+        }
         if (report.Ingest is { } i)
         {
             md.AppendLine();

@@ -46,7 +46,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
         {
             candidate = await pool.TakeAsync(language.Id, WarmingWait, cancellationToken);
             if (candidate is null && pool.Enabled) GoxecMetrics.PoolTakes.Add(1, new("language", language.Id), new("result", "miss"), new("reason", "none_idle"));
-            var warm = candidate is null ? null : await TryAdoptAsync(candidate, name, all[0], language, files, cancellationToken);
+            var warm = candidate is null ? null : await TryAdoptAsync(candidate, name, all, language, files, cancellationToken);
             prepare?.SetTag("goxec.sandbox.warm", warm is not null);
             containerId = warm ?? await PrepareFreshAsync(language, all, job.Id, attempt, name, files, cancellationToken);
         }
@@ -77,11 +77,12 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
                     compile = Measured(stage, "compile", language.Id,
                         await stages.RunAsync("compile", [.. language.Compile!, .. job.CompilerArgs ?? []], FixedStdin.Empty, compileLimits, events, cancellationToken));
                 ThrowIfNotStarted(compile);
-                await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
+                compile = await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
                     return new SandboxOutcome(Verdict.CompileError, compile, null, Verdicts.OfCompile(compile, compileLimits));
                 await ReapStragglersAsync(cgroup, stages, cancellationToken);
-                await docker.UpdateContainerAsync(containerId, ContainerSpecFactory.Resources(runLimits), cancellationToken);
+                // gVisor cannot update a running container: it has had the largest stage's memory from the start.
+                if (!Options.UserSpaceKernel) await docker.UpdateContainerAsync(containerId, ContainerSpecFactory.Resources(runLimits), cancellationToken);
             }
 
             // An interactive run reads what the user types, live, and may last as long as a person needs.
@@ -94,7 +95,10 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
                 run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken,
                     mergeStderr: job.MergeStderr));
             ThrowIfNotStarted(run);
-            await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
+            run = await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
+            // Under gVisor a compiled program runs with the compile stage's larger memory: its own limit is checked on its peak.
+            if (Options.UserSpaceKernel && compileLimits is not null && run.LimitExceeded is null && run.MemoryKb > runLimits.MemoryMb * 1024L)
+                run = run with { LimitExceeded = StageLimit.Memory };
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
             logger.LogDebug("Job {JobId} in the sandbox: prepared in {Prepare:F1} ms ({Kind}), stages done {Stages:F1} ms later (run wall {Wall} ms)",
                 job.Id, prepared.TotalMilliseconds, candidate is not null && containerId == candidate.Id ? "warm" : "fresh",
@@ -170,14 +174,19 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
     /// once: no job code runs before every one has succeeded. Any failure removes the container and
     /// returns null: the job then runs on a fresh container, never failing for the pool.
     /// </summary>
-    private async Task<string?> TryAdoptAsync(WarmContainer warm, string name, StageLimits first, LanguageDefinition language, byte[] files,
+    private async Task<string?> TryAdoptAsync(WarmContainer warm, string name, StageLimits[] stages, LanguageDefinition language, byte[] files,
         CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var reason = "engine";
         try
         {
-            var resources = ContainerSpecFactory.Resources(first);
+            var resources = ContainerSpecFactory.Initial(stages, Options);
+            if (Options.UserSpaceKernel && resources != warm.Resources)
+            {
+                reason = "limits";
+                throw new SandboxException("gVisor cannot change a running container's limits to the job's");
+            }
             var image = docker.GetImageIdAsync(language.Image, ct);
             var update = resources == warm.Resources ? Task.CompletedTask : docker.UpdateContainerAsync(warm.Id, resources, ct);
             var rename = docker.RenameContainerAsync(warm.Id, name, ct);
@@ -246,16 +255,22 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
     }
 
     /// <summary>
-    /// A SIGKILL we did not send and no limit explains: if the container itself is gone or stopped,
-    /// something outside the job (an operator, a reaper) ended it. User code cannot stop the container
-    /// (its init and idle process are beyond its signals), so this is never the program's verdict.
+    /// A SIGKILL we did not send and no limit explains, or no exit code at all (under gVisor, any failed exit: its exec
+    /// ends with 128 when the sandbox dies): if the container itself is gone or stopped, something ended it. An OOM kill of the container is
+    /// the job's memory limit (under gVisor the kernel's OOM killer ends the whole sandbox); anything else came from
+    /// outside the job (an operator, a reaper), since user code cannot stop the container (its init and idle process
+    /// are beyond its signals), and is never the program's verdict.
     /// </summary>
-    private async Task ThrowIfContainerVanishedAsync(StageResult stage, string containerId, CancellationToken ct)
+    private async Task<StageResult> ThrowIfContainerVanishedAsync(StageResult stage, string containerId, CancellationToken ct)
     {
-        if (stage.Signal != "SIGKILL" || stage.LimitExceeded is not null) return;
+        // Under gVisor an exec whose sandbox died of an OOM kill may hang until the wall limit: that too asks the container.
+        var hungUnderGvisor = Options.UserSpaceKernel && stage.LimitExceeded == StageLimit.Wall;
+        if ((stage.LimitExceeded is not null && !hungUnderGvisor)
+            || !(stage.Signal == "SIGKILL" || stage.ExitCode is null || (Options.UserSpaceKernel && stage.ExitCode is not 0))) return stage;
         var state = await docker.InspectContainerAsync(containerId, ct);
-        if (!state.Running)
-            throw new SandboxException($"The container stopped under the stage ({state.Status}); it was killed from outside the job.");
+        if (!state.Running && state.OomKilled) return stage with { LimitExceeded = StageLimit.Memory, TimedOut = false, ExitCode = 137, Signal = "SIGKILL" };
+        if (state.Running || hungUnderGvisor) return stage;
+        throw new SandboxException($"The container stopped under the stage ({state.Status}); it was killed from outside the job.");
     }
 
     /// <summary>A compile stage's leftover processes must not run on into the run stage; kill every process of the user.</summary>

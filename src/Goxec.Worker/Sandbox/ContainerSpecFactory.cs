@@ -26,7 +26,8 @@ public static class ContainerSpecFactory
     /// <param name="stages">Every stage's limits: the container's rlimits must leave room for each stage's own, lower ones.</param>
     public static ContainerCreateRequest Create(LanguageDefinition language, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
         string jobId, int attempt, string worker, string cluster) =>
-        Build(language.Image, options, first, stages, options.MaxContainerLifetime, new Dictionary<string, string>
+        Build(language.Image, options, options.UserSpaceKernel ? Initial(stages, options) : Resources(first, options), stages, options.MaxContainerLifetime,
+            new Dictionary<string, string>
         {
             [JobLabel] = jobId,
             [AttemptLabel] = attempt.ToString(CultureInfo.InvariantCulture),
@@ -45,7 +46,7 @@ public static class ContainerSpecFactory
         StageLimits[] ceilings = language.Compiled ? [options.CompileCeiling, options.RunCeiling] : [options.RunCeiling];
         // It may idle for MaxIdle (plus a check's delay) before its job begins.
         var lifetime = options.MaxContainerLifetime + options.Pool.MaxIdle + 2 * options.Pool.CheckInterval;
-        return Build(imageId, options, WarmFirstStage(language, options), ceilings, lifetime, new Dictionary<string, string>
+        return Build(imageId, options, Initial(WarmStages(language, options), options), ceilings, lifetime, new Dictionary<string, string>
         {
             [PoolLabel] = language.Id,
             [WorkerLabel] = worker,
@@ -54,10 +55,22 @@ public static class ContainerSpecFactory
     }
 
     /// <summary>The first stage most jobs of the language bring: the defaults, within this worker's ceilings.</summary>
-    public static StageLimits WarmFirstStage(LanguageDefinition language, SandboxOptions options) =>
-        language.Compiled ? StageLimits.CompileDefaults.AtMost(options.CompileCeiling) : StageLimits.RunDefaults.AtMost(options.RunCeiling);
+    public static StageLimits WarmFirstStage(LanguageDefinition language, SandboxOptions options) => WarmStages(language, options)[0];
 
-    private static ContainerCreateRequest Build(string image, SandboxOptions options, StageLimits first, IReadOnlyList<StageLimits> stages,
+    /// <summary>The stages most jobs of the language bring: the defaults, within this worker's ceilings.</summary>
+    public static StageLimits[] WarmStages(LanguageDefinition language, SandboxOptions options) => language.Compiled
+        ? [StageLimits.CompileDefaults.AtMost(options.CompileCeiling), StageLimits.RunDefaults.AtMost(options.RunCeiling)]
+        : [StageLimits.RunDefaults.AtMost(options.RunCeiling)];
+
+    /// <summary>
+    /// A container's memory and pids when it starts: the first stage's (later stages are applied with the Engine's
+    /// update call), or under gVisor, which cannot update a running container, the largest stage's.
+    /// </summary>
+    public static ContainerUpdateRequest Initial(IReadOnlyList<StageLimits> stages, SandboxOptions options) => options.UserSpaceKernel
+        ? Resources(new StageLimits { MemoryMb = stages.Max(s => s.MemoryMb), MaxProcesses = stages.Max(s => s.MaxProcesses) }, options)
+        : Resources(stages[0], options);
+
+    private static ContainerCreateRequest Build(string image, SandboxOptions options, ContainerUpdateRequest resources, IReadOnlyList<StageLimits> stages,
         TimeSpan lifetime, Dictionary<string, string> labels) => new()
     {
         Image = image,
@@ -76,11 +89,11 @@ public static class ContainerSpecFactory
         HostConfig = new HostConfig
         {
             NetworkMode = "none",
-            Memory = MemoryBytes(first),
-            MemorySwap = MemoryBytes(first), // equal: no swap to hide memory use in
+            Memory = resources.Memory,
+            MemorySwap = resources.MemorySwap, // equal: no swap to hide memory use in
             MemorySwappiness = 0,
             NanoCpus = (long)(options.Cpus * 1_000_000_000),
-            PidsLimit = first.MaxProcesses + OwnProcesses,
+            PidsLimit = resources.PidsLimit,
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
             ReadonlyRootfs = true,
@@ -96,6 +109,8 @@ public static class ContainerSpecFactory
                 new Ulimit("fsize", stages.Max(s => s.MaxFileSizeKb * 1024L), stages.Max(s => s.MaxFileSizeKb * 1024L)),
                 new Ulimit("core", 0, 0),
                 new Ulimit("cpu", stages.Max(s => s.CpuTimeMs) / 1000 + 3, stages.Max(s => s.CpuTimeMs) / 1000 + 3),
+                // gVisor counts a uid's processes in its own kernel: the job's process limit (runc's would count the host's).
+                .. options.UserSpaceKernel ? [new Ulimit("nproc", stages.Max(s => s.MaxProcesses), stages.Max(s => s.MaxProcesses))] : (Ulimit[])[],
             ],
             IpcMode = "private",
             Init = true,
@@ -107,11 +122,13 @@ public static class ContainerSpecFactory
     };
 
     /// <summary>The resources of a later stage, applied with the Engine's update call before it starts.</summary>
-    public static ContainerUpdateRequest Resources(StageLimits stage) => new()
+    public static ContainerUpdateRequest Resources(StageLimits stage, SandboxOptions? options = null) => new()
     {
         Memory = MemoryBytes(stage),
         MemorySwap = MemoryBytes(stage),
-        PidsLimit = stage.MaxProcesses + OwnProcesses,
+        // Under gVisor the cgroup also holds the Sentry's threads and a stub process per job process (ptrace
+        // platform): RLIMIT_NPROC caps the job, and this only backstops the sandbox as a whole.
+        PidsLimit = options?.UserSpaceKernel == true ? stage.MaxProcesses * 4L + 256 : stage.MaxProcesses + OwnProcesses,
     };
 
     private static long MemoryBytes(StageLimits stage) => stage.MemoryMb * 1024L * 1024;

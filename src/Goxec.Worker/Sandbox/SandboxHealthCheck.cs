@@ -1,20 +1,30 @@
 using Goxec.Docker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Goxec.Worker.Sandbox;
 
 /// <summary>
-/// The worker is ready when the engine answers and at least one runtime image is built. Missing images are
+/// The worker is ready when the engine answers, knows the OCI runtime jobs run under (Sandbox:Runtime, e.g. gVisor's
+/// runsc; asked until it is there, then not again) and at least one runtime image is built. Missing images are
 /// optional (those languages fail, the others run): they are named in the report, not made a Degraded status —
 /// the health check service would log a warning at every probe.
 /// </summary>
-internal sealed class SandboxHealthCheck(IDockerClient docker, RuntimeImages images) : IHealthCheck
+internal sealed class SandboxHealthCheck(IDockerClient docker, RuntimeImages images, IOptions<SandboxOptions> options) : IHealthCheck
 {
+    private volatile bool _runtimeFound;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var version = await docker.GetVersionAsync(cancellationToken);
+            if (!_runtimeFound && options.Value.Runtime is { Length: > 0 } runtime)
+            {
+                if (!(await docker.GetRuntimesAsync(cancellationToken)).Contains(runtime))
+                    return HealthCheckResult.Unhealthy($"The Docker engine has no runtime '{runtime}' (Sandbox:Runtime); for gVisor run scripts/gvisor.sh.");
+                _runtimeFound = true;
+            }
             var built = images.Current ?? await images.RefreshAsync(cancellationToken);
             var data = new Dictionary<string, object> { ["engine"] = version.Version, ["api"] = version.ApiVersion, ["missingImages"] = built.Missing };
             if (built.NoneBuilt) return HealthCheckResult.Unhealthy("No runtime image is built (run ./goxec images).", data: data);

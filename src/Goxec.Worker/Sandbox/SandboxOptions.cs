@@ -25,6 +25,14 @@ public sealed class SandboxOptions
     /// <summary>An OCI runtime such as "runsc" (gVisor); empty for the engine's default (runc, shared kernel).</summary>
     public string? Runtime { get; set; }
 
+    /// <summary>
+    /// gVisor ("runsc…"): jobs run on a kernel in user space (the Sentry), which lives in the container's cgroup.
+    /// Its threads count against the cgroup's pids limit, so processes are capped by RLIMIT_NPROC (which gVisor
+    /// enforces inside the sandbox) and the cgroup only gets a backstop; runsc cannot change a running container's
+    /// resources, so the container gets its largest stage's memory from the start; and a cgroup OOM kill ends the whole sandbox.
+    /// </summary>
+    public bool UserSpaceKernel => Runtime?.StartsWith("runsc", StringComparison.Ordinal) == true;
+
     /// <summary>Operator ceilings: a job's limits (from the queue) are clamped to these, whatever the Api allowed.</summary>
     public StageLimits RunCeiling { get; set; } = StageLimits.RunMaxima;
     public StageLimits CompileCeiling { get; set; } = StageLimits.CompileMaxima;

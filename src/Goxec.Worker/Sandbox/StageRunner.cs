@@ -25,14 +25,17 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         string[] wrapped =
         [
             options.Prlimit, $"--cpu={cpuSeconds}:{cpuSeconds + 1}", $"--fsize={fileBytes}:{fileBytes}",
-            $"--nofile={options.MaxOpenFiles}:{options.MaxOpenFiles}", "--core=0:0", "--", .. argv,
+            $"--nofile={options.MaxOpenFiles}:{options.MaxOpenFiles}", "--core=0:0",
+            // gVisor counts the sandbox user's processes in its own kernel; runc's RLIMIT_NPROC would count the whole host's.
+            .. options.UserSpaceKernel ? [$"--nproc={limits.MaxProcesses}:{limits.MaxProcesses}"] : (string[])[],
+            "--", .. argv,
         ];
         // One pipe for both streams, so stderr lands in stdout in the order it was written (merging two pipes
         // after the fact cannot know that order). The program's words are "$@", never parsed by the shell.
         if (mergeStderr) wrapped = ["sh", "-c", "exec \"$@\" 2>&1", "sh", .. wrapped];
 
         using var usage = cgroup?.BeginStage();
-        var exec = new Exec(limits.MaxOutputBytes);
+        using var exec = new Exec(limits.MaxOutputBytes);
         using var stopWatching = new CancellationTokenSource();
         var watching = usage?.CpuMs is not null ? WatchCpuAsync(exec, usage, limits.CpuTimeMs, stopWatching.Token) : Task.CompletedTask;
         try
@@ -53,7 +56,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     /// <summary>An exec of our own (delivering files, reaping stragglers): the wall time only, no rlimits.</summary>
     public async Task<(int? ExitCode, string Stderr)> RunToolAsync(IReadOnlyList<string> argv, byte[] stdin, TimeSpan wallTime, CancellationToken cancellationToken)
     {
-        var exec = new Exec(64 * 1024);
+        using var exec = new Exec(64 * 1024);
         await RunExecAsync(exec, argv, new FixedStdin(stdin), wallTime, null, cancellationToken);
         return (exec.KilledFor is null ? exec.ExitCode : null, exec.Stderr.Text);
     }
@@ -90,6 +93,12 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
                     await KillAsync(exec, StageLimit.Cpu);
                     break;
                 }
+                // Under gVisor an OOM kill ends the whole sandbox, and its exec's stream may stay open: stop reading now.
+                if (options.UserSpaceKernel && (usage.OomKilled || usage.Vanished))
+                {
+                    await exec.SandboxGone.CancelAsync();
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) { }
@@ -107,7 +116,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         }, cancellationToken);
 
         var clock = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, exec.SandboxGone.Token);
         deadline.CancelAfter(wallTime);
         await using (var session = await docker.StartExecAsync(execId, cancellationToken))
         {
@@ -131,7 +140,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                await KillAsync(exec, StageLimit.Wall);
+                if (!exec.SandboxGone.IsCancellationRequested) await KillAsync(exec, StageLimit.Wall);
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException && exec.KilledFor is not null)
             {
@@ -141,8 +150,16 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             await feeding;
         }
         exec.WallMs = clock.ElapsedMilliseconds;
-        var state = await docker.InspectExecAsync(execId, CancellationToken.None);
-        exec.ExitCode = state.Running ? null : state.ExitCode;
+        try
+        {
+            var state = await docker.InspectExecAsync(execId, CancellationToken.None);
+            exec.ExitCode = state.Running ? null : state.ExitCode;
+        }
+        catch (DockerNotFoundException)
+        {
+            // The exec went with its container (a gVisor sandbox ends whole on an OOM kill): no exit code; the caller asks the container why.
+            exec.ExitCode = null;
+        }
     }
 
     private async Task FeedAsync(IExecSession session, IStdinSource stdin, CancellationToken ct)
@@ -189,8 +206,11 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     }
 
     /// <summary>What one exec produced. Shared by the reader and the CPU watcher.</summary>
-    private sealed class Exec(int cap)
+    private sealed class Exec(int cap) : IDisposable
     {
+        /// <summary>Cancelled when the sandbox itself ended under the stage (gVisor after an OOM kill).</summary>
+        public readonly CancellationTokenSource SandboxGone = new();
+        public void Dispose() => SandboxGone.Dispose();
         public readonly CappedBuffer Stdout = new(cap);
         public readonly CappedBuffer Stderr = new(cap);
         private string? _killedFor;

@@ -198,7 +198,7 @@ public sealed class WarmPool : BackgroundService
             await _docker.StartContainerAsync(id, timeout.Token);
             var upload = await PreparedUpload.StartAsync(_docker, id, _options, timeout.Token);
             return new WarmContainer(id, name, language.Id, imageId, _clock.GetUtcNow(), upload,
-                ContainerSpecFactory.Resources(ContainerSpecFactory.WarmFirstStage(language, _options)));
+                ContainerSpecFactory.Initial(ContainerSpecFactory.WarmStages(language, _options), _options));
         }
         catch (Exception e)
         {

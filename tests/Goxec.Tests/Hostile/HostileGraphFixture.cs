@@ -10,15 +10,19 @@ namespace Goxec.Tests.Hostile;
 /// The real graph with short default limits, so each hostile program meets its limit in seconds,
 /// and host-side checks that every case must leave the machine as it found it.
 /// </summary>
-public sealed class HostileGraphFixture : GoxecGraphFixture
+public class HostileGraphFixture : GoxecGraphFixture
 {
     public const int CpuMs = 2000;
     public const int WallMs = 4000;
 
     public DockerClient Docker { get; } = new();
 
+    /// <summary>The OCI runtime jobs run under: null for the engine's default (runc), "runsc" for gVisor.</summary>
+    public virtual string? Runtime => null;
+
     protected override Dictionary<string, string> Environment() => new()
     {
+        ["Sandbox__Runtime"] = Runtime ?? "",
         ["Worker__Concurrency"] = "2",
         ["Submission__RunDefaults__CpuTimeMs"] = CpuMs.ToString(),
         ["Submission__RunDefaults__WallTimeMs"] = WallMs.ToString(),

@@ -9,9 +9,26 @@ public class ContainerSpecFactoryTests
     private static readonly LanguageDefinition Python = LanguageCatalog.LoadDefault().Find("python")!;
 
     [Fact]
-    public void Every_hardening_field_is_set()
+    public void Under_gvisor_processes_are_capped_by_nproc_and_memory_covers_every_stage()
     {
         var options = new SandboxOptions { Runtime = "runsc" };
+        var compile = new StageLimits { MemoryMb = 512, MaxProcesses = 64 };
+        var run = new StageLimits { MemoryMb = 128, MaxProcesses = 16 };
+        var host = ContainerSpecFactory.Create(LanguageCatalog.LoadDefault().Find("c")!, options, compile, [compile, run], "job1", 1, "worker-0", "cluster-a").HostConfig!;
+
+        Assert.True(options.UserSpaceKernel);
+        Assert.Equal("runsc", host.Runtime);
+        Assert.Equal(512L * 1024 * 1024, host.Memory); // runsc cannot update a running container: the largest stage's from the start
+        Assert.Contains(host.Ulimits!, u => u is { Name: "nproc", Soft: 64, Hard: 64 }); // enforced by gVisor's own kernel
+        Assert.Equal(64 * 4 + 256, host.PidsLimit); // the Sentry's threads live in the cgroup too: a backstop only
+        Assert.DoesNotContain(ContainerSpecFactory.Create(LanguageCatalog.LoadDefault().Find("c")!, new SandboxOptions(), compile, [compile, run], "j", 1, "w", "c").HostConfig!.Ulimits!,
+            u => u.Name == "nproc"); // under runc RLIMIT_NPROC would count every process of uid 1000 on the host
+    }
+
+    [Fact]
+    public void Every_hardening_field_is_set()
+    {
+        var options = new SandboxOptions { Runtime = "crun" };
         var run = StageLimits.RunDefaults;
         var spec = ContainerSpecFactory.Create(Python, options, run, [run], "job1", 2, "worker-0", "cluster-a");
         var host = spec.HostConfig!;
@@ -24,7 +41,7 @@ public class ContainerSpecFactoryTests
         Assert.Equal(host.Memory, host.MemorySwap);
         Assert.Equal(256L * 1024 * 1024, host.Memory);
         Assert.Equal(run.MaxProcesses + ContainerSpecFactory.OwnProcesses, host.PidsLimit);
-        Assert.Equal("runsc", host.Runtime);
+        Assert.Equal("crun", host.Runtime); // any OCI runtime the daemon knows is passed on
         Assert.Equal("none", host.LogConfig!.Type);
         Assert.True(host.NanoCpus > 0);
         Assert.True(host.Init);

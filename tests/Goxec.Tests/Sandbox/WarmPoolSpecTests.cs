@@ -15,7 +15,7 @@ public class WarmPoolSpecTests
     [Fact]
     public void Warm_spec_has_the_fresh_spec_hardening()
     {
-        var options = new SandboxOptions { Runtime = "runsc" };
+        var options = new SandboxOptions { Runtime = "crun" };
         var first = ContainerSpecFactory.WarmFirstStage(Python, options);
         var fresh = ContainerSpecFactory.Create(Python, options, first, [options.RunCeiling], "job1", 1, "worker-0", "cluster-a");
         var warm = ContainerSpecFactory.CreateWarm(Python, options, "sha256:abc", "worker-0", "cluster-a");
@@ -34,7 +34,7 @@ public class WarmPoolSpecTests
         Assert.Equal(StageLimits.RunDefaults.MemoryMb * 1024L * 1024, host.Memory);
         Assert.Equal(StageLimits.RunDefaults.MaxProcesses + ContainerSpecFactory.OwnProcesses, host.PidsLimit);
         Assert.Equal("0:0", warm.User); // the idle process only; every stage execs as options.User
-        Assert.Equal("runsc", host.Runtime);
+        Assert.Equal("crun", host.Runtime); // any OCI runtime the daemon knows is passed on
         Assert.Equal("none", host.LogConfig!.Type);
         Assert.True(host.Init);
         Assert.Equal("private", host.IpcMode);

@@ -24,6 +24,12 @@ public sealed class CgroupStage : IDisposable
     /// <summary>CPU time the stage has used so far, or null when the group has no CPU accounting.</summary>
     public long? CpuMs => _start.CpuNs is { } start && _cpuNs is { } now ? Math.Max(0, (now - start) / 1_000_000) : null;
 
+    /// <summary>The kernel's OOM killer acted in the group since the stage began.</summary>
+    public bool OomKilled => Rose(_start.OomKills, _oomKills);
+
+    /// <summary>The group was readable and is gone now: everything in it has ended (its container stopped).</summary>
+    public bool Vanished { get; private set; }
+
     /// <summary>Reads the group now; returns <see cref="CpuMs"/>.</summary>
     public long? Sample()
     {
@@ -50,6 +56,7 @@ public sealed class CgroupStage : IDisposable
 
     private void Observe(CgroupSample now)
     {
+        if (now.CpuNs is null && now.CurrentBytes is null && (_cpuNs is not null || _sampledPeak is not null)) Vanished = true;
         _cpuNs = now.CpuNs ?? _cpuNs;
         _oomKills = now.OomKills ?? _oomKills;
         _limitHits = now.LimitHits ?? _limitHits;
