@@ -34,6 +34,24 @@ public sealed partial class DockerClient
         return inspect.Id;
     }
 
+    public async Task<ImageDetails?> InspectImageAsync(string image, CancellationToken cancellationToken = default)
+    {
+        ValidateImageReference(image);
+        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ImageInspectResponse, cancellationToken);
+        return new ImageDetails(inspect.Id ?? "", inspect.Config?.Env ?? [], inspect.RepoTags ?? []);
+    }
+
+    public async Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default)
+    {
+        // Streamed, never buffered: a runtime image's filesystem is hundreds of megabytes.
+        using var response = await SendAsync(HttpMethod.Get, $"containers/{Escape(id)}/export", null, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        await EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(destination, cancellationToken);
+    }
+
     public async Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/rename?name={Escape(name)}", null, cancellationToken);

@@ -85,7 +85,8 @@ public sealed partial class DockerClient : IDockerClient
     }
 
     /// <summary>Sends to the negotiated /v1.xx prefix. The caller disposes the response.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var version = await NegotiateAsync(ct);
         // Not disposed: that would dispose the content, and PutArchive's stream belongs to its caller.
@@ -96,7 +97,7 @@ public sealed partial class DockerClient : IDockerClient
         span?.SetTag("url.path", pathAndQuery.Split('?')[0]);
         try
         {
-            var response = await _http.SendAsync(request, ct);
+            var response = await _http.SendAsync(request, completion, ct);
             span?.SetTag("http.response.status_code", (int)response.StatusCode);
             if (span is not null && !response.IsSuccessStatusCode) span.SetStatus(ActivityStatusCode.Error);
             return response;

@@ -43,10 +43,12 @@ internal sealed record ContainerStateResponse(
 
 internal sealed record ImageInspectResponse(
     [property: JsonPropertyName("Id")] string? Id,
-    [property: JsonPropertyName("Config")] ContainerConfigResponse? Config);
+    [property: JsonPropertyName("Config")] ContainerConfigResponse? Config,
+    [property: JsonPropertyName("RepoTags")] string[]? RepoTags = null);
 
 internal sealed record ContainerConfigResponse(
-    [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels);
+    [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels,
+    [property: JsonPropertyName("Env")] string[]? Env = null);
 
 internal sealed record ContainerListItem(
     [property: JsonPropertyName("Id")] string Id,

@@ -85,6 +85,9 @@ public sealed record ContainerState(
     DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, string> Labels);
 
+/// <summary>What a driver needs of an image besides running it: its content id, its environment, and whether any tag still names it.</summary>
+public sealed record ImageDetails(string Id, IReadOnlyList<string> Env, IReadOnlyList<string> RepoTags);
+
 public sealed record ContainerSummary(
     string Id,
     IReadOnlyList<string> Names,

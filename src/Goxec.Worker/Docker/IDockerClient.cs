@@ -17,6 +17,12 @@ public interface IDockerClient : IDisposable
     /// <summary>The image's content id ("sha256:…"), or null when the image is not there.</summary>
     Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
 
+    /// <summary>The image's id, environment and tags, or null when the image is not there.</summary>
+    Task<ImageDetails?> InspectImageAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams a container's flattened filesystem as a tar (GET /containers/{id}/export) into <paramref name="destination"/>.</summary>
+    Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default);
+
     /// <summary>Renames a container (POST /containers/{id}/rename). A name in use throws <see cref="DockerConflictException"/>.</summary>
     Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default);
 

@@ -1,0 +1,79 @@
+using Goxec.Languages;
+
+namespace Goxec.Worker.Sandbox.Namespaces;
+
+/// <summary>
+/// Keeps the host clean of what a worker that died could not: stage cgroups (a live stage's group is never
+/// empty, so an empty one older than a minute is garbage; one that outlived any possible stage is killed),
+/// stage files, and root filesystems whose image has gone. At start it exports every language image that is
+/// there, so jobs find their root filesystem ready (the driver's warm start).
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class NamespaceJanitor(NamespaceHost host, LanguageCatalog languages, ILogger<NamespaceJanitor> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (host.Problem is { } problem)
+        {
+            logger.LogError("The namespace sandbox cannot run on this host: {Problem}", problem);
+            return;
+        }
+        await PrepareRootfsAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Cleaning up after the namespace sandbox failed; trying again in {Interval}", Interval);
+            }
+            await Task.Delay(Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>The pool's prewarm languages first, then every other language whose image is built; one at a time.</summary>
+    private async Task PrepareRootfsAsync(CancellationToken ct)
+    {
+        var first = host.Options.Pool.PrewarmLanguages;
+        foreach (var language in languages.All.OrderBy(l => first.Contains(l.Id) ? 0 : 1))
+        {
+            try
+            {
+                await host.Rootfs.GetAsync(language.Image, ct);
+            }
+            catch (SandboxException e)
+            {
+                logger.LogDebug("No root filesystem for {Language} yet: {Reason}", language.Id, e.Message);
+            }
+        }
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var lifetime = host.Options.MaxContainerLifetime;
+        foreach (var (name, created) in host.Cgroups.Groups())
+        {
+            var age = DateTime.UtcNow - created;
+            var group = host.Cgroups.Group(name);
+            if (age > lifetime)
+            {
+                logger.LogWarning("Stage cgroup {Name} outlived any stage ({Age}); killing what is left in it", name, age);
+                await group.RemoveAsync(TimeSpan.FromSeconds(5));
+            }
+            else if (age > TimeSpan.FromMinutes(1) && group.Processes().Count == 0)
+            {
+                group.TryRemove();
+            }
+        }
+        foreach (var directory in Directory.Exists(host.JobsDirectory) ? Directory.EnumerateDirectories(host.JobsDirectory) : [])
+        {
+            if (DateTime.UtcNow - Directory.GetCreationTimeUtc(directory) > lifetime) Directory.Delete(directory, recursive: true);
+        }
+        var deleted = await host.Rootfs.SweepAsync(lifetime, ct);
+        if (deleted > 0) logger.LogInformation("Deleted {Count} retired root filesystem(s)", deleted);
+    }
+}
