@@ -17,6 +17,8 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
     public int Workers { get; init; } = 2;
+    /// <summary>The sandbox drivers whose end-to-end figures are measured ("docker", "namespaces"), each in a graph of its own.</summary>
+    public IReadOnlyList<string> Drivers { get; init; } = ["docker"];
 
     public int IngestCount => Ingest ?? (Quick ? 60 : 2000);
 
@@ -42,8 +44,15 @@ public sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = [.. Next().Split(',').Select(c => Positive("--concurrency", c))] },
                 "--soak" => options with { Soak = ParseDuration(Next()), Only = new HashSet<string>(options.Only) { "soak" } },
                 "--workers" => options with { Workers = Positive("--workers", Next()) },
+                "--driver" => options with { Drivers = Next() switch
+                {
+                    "docker" => ["docker"],
+                    "namespaces" => ["namespaces"],
+                    "both" => ["docker", "namespaces"],
+                    _ => throw new ArgumentException("--driver is docker, namespaces or both."),
+                } },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak " +
-                                                 "--pool on|off|both --ingest N --connections N --concurrency 1,4,16 --soak 10m --workers N"),
+                                                 "--pool on|off|both --ingest N --connections N --concurrency 1,4,16 --soak 10m --workers N --driver docker|namespaces|both"),
             };
         }
         return options;

@@ -7,7 +7,7 @@ namespace Goxec.Bench;
 /// <summary>A real Goxec graph (Redis, Api, workers) started through the AppHost, as the tests and the chaos run do.</summary>
 public static partial class Graph
 {
-    public static async Task<DistributedApplication> StartAsync(BenchOptions options, bool? pool, TextWriter graphLog, CancellationToken ct)
+    public static async Task<DistributedApplication> StartAsync(BenchOptions options, string driver, bool? pool, TextWriter graphLog, CancellationToken ct)
     {
         var environment = new Dictionary<string, string>
         {
@@ -18,6 +18,7 @@ public static partial class Graph
             ["Gateway__Anonymous__MaxConcurrentJobs"] = "1000000",
             ["Gateway__MaxQueueBacklog"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Sandbox__Driver"] = driver,
         };
         if (pool is { } on) environment["Sandbox__Pool__Enabled"] = on ? "true" : "false";
         var builder = DistributedApplicationTestingBuilder.Create(graphLog);

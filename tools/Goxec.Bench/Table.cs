@@ -14,6 +14,12 @@ public static class Table
         foreach (var s in report.Floors.Concat(report.EndToEnd))
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {(s.Kind == "floor" ? "floor: " : "")}{s.Name.Replace($" c={s.Concurrency}", "", StringComparison.Ordinal)} | {s.Concurrency} | {s.Count} | {s.Errors} | {s.P50:0} | {s.P90:0} | {s.P99:0} | {s.PerSecond:0.0} | {Ratio(s.RatioP50)} | {Ratio(s.RatioPerSecond)} |");
+        var targets = Targets(report);
+        if (targets.Length > 0)
+        {
+            md.AppendLine();
+            md.Append(targets);
+        }
         if (report.Ingest is { } i)
         {
             md.AppendLine();
@@ -27,6 +33,20 @@ public static class Table
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Soak: {soak.Jobs} jobs in {soak.DurationSeconds:0} s ({soak.Errors} errors); RSS ") +
                 string.Join(", ", soak.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.FirstMb:0} → {p.LastMb:0} MB (slope {p.SlopeMbPerMinute:+0.00;-0.00} MB/min)"))) + ".");
         }
+        return md.ToString();
+    }
+
+    /// <summary>The namespace driver against its targets: Python p50 at c=1 within 3× the bare process, c=16 throughput at least 5× the fresh container's.</summary>
+    private static string Targets(BenchReport report)
+    {
+        var md = new StringBuilder();
+        var python = report.EndToEnd.Where(s => s.Driver == "namespaces" && s.Language == "python").ToList();
+        if (python.FirstOrDefault(s => s.Concurrency == 1) is { RatioP50: { } latency } one)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Namespace driver, Python c=1: p50 {one.P50:0} ms = **{latency:0.00}× the bare process** (target ≤ 3×: {(latency <= 3 ? "met" : "not met")}).");
+        if (python.MaxBy(s => s.Concurrency) is { Concurrency: > 1, RatioPerSecond: { } throughput } top)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Namespace driver, Python c={top.Concurrency}: {top.PerSecond:0.0} jobs/s = **{throughput:0.00}× the fresh-container floor** (target ≥ 5× at c=16: {(top.Concurrency == 16 && throughput >= 5 ? "met" : top.Concurrency == 16 ? "not met" : "not measured at 16")}).");
         return md.ToString();
     }
 

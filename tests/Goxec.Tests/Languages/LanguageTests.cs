@@ -74,7 +74,7 @@ public class LanguageTests(LanguagesGraphFixture graph)
     }
 
     /// <summary>The test program as a file named like the language's entry file, so project layouts (Main.java…) hold.</summary>
-    private static object Program(string language, string kind)
+    internal static object Program(string language, string kind)
     {
         var definition = LanguageCatalog.LoadDefault().Find(language)!;
         var path = Directory.EnumerateFiles(Path.Combine(Runtimes, language, "tests"), kind + ".*").Single();

@@ -60,6 +60,17 @@ public class NamespaceSandboxTests(NamespaceHostFixture host)
     }
 
     [Fact]
+    public async Task A_cpu_loop_is_stopped_at_its_cpu_time()
+    {
+        var outcome = await RunAsync("python", "while True: pass", limits: StageLimits.RunDefaults with { CpuTimeMs = 1000, WallTimeMs = 10_000 });
+
+        TestContext.Current.TestOutputHelper?.WriteLine(outcome.Run!.ToString());
+        Assert.Equal(Verdict.TimeLimitExceeded, outcome.Verdict);
+        Assert.Equal(StageLimit.Cpu, outcome.Run!.LimitExceeded);
+        Assert.InRange(outcome.Run.CpuTimeMs, 1000, 1500);
+    }
+
+    [Fact]
     public async Task The_sandbox_is_what_the_job_sees()
     {
         var outcome = await RunAsync("python", """
