@@ -49,7 +49,9 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
     private const string SyscallProbe = """
         #define _GNU_SOURCE
         #include <errno.h>
+        #include <fcntl.h>
         #include <sched.h>
+        #include <signal.h>
         #include <stdio.h>
         #include <string.h>
         #include <sys/personality.h>
@@ -93,7 +95,7 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
             probe("socket(AF_VSOCK)", socket(40, SOCK_STREAM, 0));
             probe("socket(AF_ALG)", socket(38, SOCK_SEQPACKET, 0));
             probe("socket(AF_PACKET)", socket(17, SOCK_RAW, 0));
-            probe("socket(AF_NETLINK, NETLINK_AUDIT)", socket(AF_NETLINK, SOCK_RAW, 9));
+            probe("socket(AF_NETLINK,NETLINK_AUDIT)", socket(AF_NETLINK, SOCK_RAW, 9));
             return 0;
         }
         """;
@@ -115,7 +117,7 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
     {
         Assert.True(job.GetProperty("verdict").GetString() == "accepted", job.ToString());
         return job.GetProperty("run").GetProperty("stdout").GetString()!.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
+            .Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[^1]);
     }
 
     private static void AssertSameStage(string what, Stage? a, Stage? b, bool output)
