@@ -12,7 +12,8 @@ public sealed record BenchReport(
     IReadOnlyList<Scenario> EndToEnd,
     IngestResult? Ingest,
     SoakResult? Soak,
-    double DurationSeconds);
+    double DurationSeconds,
+    IReadOnlyList<SpanBreakdown.Result>? Breakdowns = null);
 
 public sealed record MachineInfo(int Cores, double LoadAverage1m, string Os, string Runtime);
 

@@ -8,7 +8,8 @@ using Goxec.Worker.Sandbox;
 namespace Goxec.Bench;
 
 /// <summary>One benchmark run: floors, then each graph's end-to-end scenarios, ingest and soak, then the report.</summary>
-public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWriter graphLog)
+/// <param name="spanDirectory">Where the graphs write their spans, for the breakdown of where a job's time goes; null for none.</param>
+public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWriter graphLog, string? spanDirectory = null)
 {
     /// <summary>Whether this worker has a warm pool to switch (Sandbox:Pool); without one only "off" is measured.</summary>
     public static bool WorkerHasPool => typeof(SandboxOptions).GetProperty("Pool") is not null;
@@ -25,6 +26,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         var e2e = new List<Scenario>();
         IngestResult? ingest = null;
         SoakResult? soak = null;
+        var breakdowns = new List<SpanBreakdown.Result>();
         var graphs = Graphs();
         for (var g = 0; g < graphs.Count; g++)
         {
@@ -32,14 +34,26 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
             var needsGraph = options.Only.Contains("e2e") || (g == 0 && (options.Only.Contains("ingest") || options.Only.Contains("soak")));
             if (!needsGraph) continue;
             progress.WriteLine($"starting a graph: redis, api, {options.Workers} workers, {driver} driver{(driver == "docker" ? $", pool {pool ?? "(no such setting)"}" : "")}");
-            await using var app = await Graph.StartAsync(options, driver, pool is null ? null : pool == "on", graphLog, ct);
+            var spans = spanDirectory is null ? null : Path.Combine(spanDirectory, pool is null ? driver : $"{driver}-pool-{pool}");
+            await using var app = await Graph.StartAsync(options, driver, pool is null ? null : pool == "on", graphLog, spans, ct);
             using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = TimeSpan.FromMinutes(2) };
-            if (options.Only.Contains("e2e")) e2e.AddRange(await new EndToEnd(options, progress).RunAsync(http, driver, driver == "docker" ? pool ?? "off" : null, ct));
+            if (options.Only.Contains("e2e"))
+            {
+                var endToEnd = new EndToEnd(options, progress);
+                var measured = await endToEnd.RunAsync(http, driver, driver == "docker" ? pool ?? "off" : null, ct);
+                e2e.AddRange(measured);
+                if (spans is not null && measured.FirstOrDefault(s => s is { Language: "python", Concurrency: 1 }) is { } one)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(6), ct); // the exporters write in batches (every 5 s)
+                    var (from, to) = endToEnd.Windows[one.Name];
+                    if (SpanBreakdown.Compute(spans, one.Name, from, to) is { } breakdown) breakdowns.Add(breakdown);
+                }
+            }
             if (g == 0 && options.Only.Contains("ingest")) ingest = await new Ingest(options, progress).RunAsync(app, ct);
             if (g == 0 && options.Only.Contains("soak")) soak = await new Soak(options, progress).RunAsync(app, http, ct);
         }
         return new BenchReport(started, machine, [.. options.Only], options.Quick, floors, [.. e2e.Select(s => WithRatios(s, floors))], ingest, soak,
-            Stats.Round(clock.Elapsed.TotalSeconds));
+            Stats.Round(clock.Elapsed.TotalSeconds), breakdowns);
     }
 
     /// <summary>Each graph to measure: the container driver with its pool "on"/"off" as asked (null when the worker has no pool setting), then the namespace driver.</summary>

@@ -20,6 +20,11 @@ public static class Table
             md.AppendLine();
             md.Append(targets);
         }
+        if (report.Breakdowns is { Count: > 0 } breakdowns)
+        {
+            md.AppendLine();
+            md.Append(SpanBreakdown.Render(breakdowns));
+        }
         if (report.Ingest is { } i)
         {
             md.AppendLine();
