@@ -23,14 +23,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health</c>: ready, every dependency answers. <c>/alive</c>: the process is up.
+    /// <c>/health</c>: ready, every dependency answers (JSON: each check's status and what it found). <c>/alive</c>: the process is up.
     /// <c>/metrics</c>: every Goxec instrument in the Prometheus text format.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseRequestSpans();
         app.MapGet("/metrics", (PrometheusScrapeReader reader) => Results.Text(reader.Scrape(), PrometheusText.ContentType)).ExcludeFromDescription();
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         return app;
     }

@@ -52,6 +52,15 @@ public sealed partial class DockerClient
         await body.CopyToAsync(destination, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default)
+    {
+        var query = reference is null ? "" : "?filters=" + Escape(JsonSerializer.Serialize(
+            new Dictionary<string, string[]> { ["reference"] = [reference] }, DockerJsonContext.Default.DictionaryStringStringArray));
+        var items = await SendJsonAsync(HttpMethod.Get, $"images/json{query}", null,
+            DockerJsonContext.Default.ListImageListItem, cancellationToken);
+        return [.. items.Select(i => new ImageSummary(i.Id, i.RepoTags ?? []))];
+    }
+
     public async Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/rename?name={Escape(name)}", null, cancellationToken);

@@ -16,6 +16,7 @@ namespace Goxec.Docker;
 [JsonSerializable(typeof(List<ContainerListItem>))]
 [JsonSerializable(typeof(ExecInspectResponse))]
 [JsonSerializable(typeof(ImageInspectResponse))]
+[JsonSerializable(typeof(List<ImageListItem>))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;
 
@@ -45,6 +46,10 @@ internal sealed record ImageInspectResponse(
     [property: JsonPropertyName("Id")] string? Id,
     [property: JsonPropertyName("Config")] ContainerConfigResponse? Config,
     [property: JsonPropertyName("RepoTags")] string[]? RepoTags = null);
+
+internal sealed record ImageListItem(
+    [property: JsonPropertyName("Id")] string Id,
+    [property: JsonPropertyName("RepoTags")] string[]? RepoTags);
 
 internal sealed record ContainerConfigResponse(
     [property: JsonPropertyName("Labels")] Dictionary<string, string>? Labels,

@@ -88,6 +88,9 @@ public sealed record ContainerState(
 /// <summary>What a driver needs of an image besides running it: its content id, its environment, and whether any tag still names it.</summary>
 public sealed record ImageDetails(string Id, IReadOnlyList<string> Env, IReadOnlyList<string> RepoTags);
 
+/// <summary>An image as listed: its content id and the names ("repo:tag") it carries.</summary>
+public sealed record ImageSummary(string Id, IReadOnlyList<string> RepoTags);
+
 public sealed record ContainerSummary(
     string Id,
     IReadOnlyList<string> Names,

@@ -23,6 +23,9 @@ public interface IDockerClient : IDisposable
     /// <summary>Streams a container's flattened filesystem as a tar (GET /containers/{id}/export) into <paramref name="destination"/>.</summary>
     Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default);
 
+    /// <summary>The engine's images (those whose name matches <paramref name="reference"/>, e.g. "goxec/runtime-*", when given), in one call.</summary>
+    Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default);
+
     /// <summary>Renames a container (POST /containers/{id}/rename). A name in use throws <see cref="DockerConflictException"/>.</summary>
     Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default);
 

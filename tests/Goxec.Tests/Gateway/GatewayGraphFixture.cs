@@ -10,7 +10,8 @@ namespace Goxec.Tests.Gateway;
 
 /// <summary>
 /// Redis and THREE Api replicas (no workers: jobs stay queued, and the tests play the worker through
-/// the job store when they need a finish). Loopback is deliberately not a trusted proxy.
+/// the job store when they need a finish), plus one Api that allows any origin. Loopback is deliberately
+/// not a trusted proxy.
 /// </summary>
 public sealed class GatewayGraphFixture : IAsyncLifetime
 {
@@ -24,35 +25,45 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public RedisClient Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
+    /// <summary>An Api that allows any origin (<c>*</c>), on the same Redis.</summary>
+    public Uri AnyOriginApi { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         var builder = DistributedApplicationTestingBuilder.Create();
         var redis = builder.AddRedis("redis");
+        var environment = new Dictionary<string, string>
+        {
+            ["Gateway__AdminKey"] = AdminKey,
+            ["Gateway__WebhookSecret"] = WebhookSecret,
+            ["Gateway__AllowPrivateCallbacks"] = "true",
+            ["Gateway__WebhookBackoff"] = "00:00:00.200",
+            ["Gateway__WebhookTimeout"] = "00:00:02",
+            ["Gateway__Anonymous__Rate"] = "1",
+            ["Gateway__Anonymous__Burst"] = $"{AnonymousBurst}",
+            ["Gateway__Anonymous__MaxConcurrentJobs"] = "3",
+            ["Gateway__TrustedProxies__0"] = "10.0.0.0/8",
+            ["Gateway__AllowedOrigins__0"] = "https://ide.example.com",
+            ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
+            ["Gateway__BacklogCacheTime"] = "00:00:00.200",
+            ["Submission__MaxRequestBytes"] = "1048576",
+        };
         builder.AddProject<Projects.Goxec_Api>("api")
             .WithReference(redis).WaitFor(redis)
             .WithReplicas(3)
             .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(new Dictionary<string, string>
-            {
-                ["Gateway__AdminKey"] = AdminKey,
-                ["Gateway__WebhookSecret"] = WebhookSecret,
-                ["Gateway__AllowPrivateCallbacks"] = "true",
-                ["Gateway__WebhookBackoff"] = "00:00:00.200",
-                ["Gateway__WebhookTimeout"] = "00:00:02",
-                ["Gateway__Anonymous__Rate"] = "1",
-                ["Gateway__Anonymous__Burst"] = $"{AnonymousBurst}",
-                ["Gateway__Anonymous__MaxConcurrentJobs"] = "3",
-                ["Gateway__TrustedProxies__0"] = "10.0.0.0/8",
-                ["Gateway__AllowedOrigins__0"] = "https://ide.example.com",
-                ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
-                ["Gateway__BacklogCacheTime"] = "00:00:00.200",
-                ["Submission__MaxRequestBytes"] = "1048576",
-            });
+            .WithEnvironment(environment);
+        // One more Api on the same Redis, set up alike (it shares the webhook consumer group) but letting any origin in.
+        builder.AddProject<Projects.Goxec_Api>("api-any-origin")
+            .WithReference(redis).WaitFor(redis)
+            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
+            .WithEnvironment(new Dictionary<string, string>(environment) { ["Gateway__AllowedOrigins__0"] = "*" });
         App = builder.Build();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.StartAsync(cts.Token);
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
+        AnyOriginApi = App.GetEndpoint("api-any-origin");
         Redis = new RedisClient(App.ConnectionString("redis"));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Goxec.Jobs;
+using Goxec.Worker.Sandbox.Cgroups;
 
 namespace Goxec.Worker.Sandbox.Namespaces;
 
@@ -25,23 +26,25 @@ internal sealed class CgroupTree
     public bool Unified { get; }
 
     /// <summary>
-    /// Finds the hierarchy at <paramref name="root"/> and makes the parent group. On v2 the parent's
-    /// controllers are enabled from the root down; a root that holds processes itself (a container's own
-    /// cgroup namespace) first moves them into a leaf, as the kernel's no-internal-process rule demands.
+    /// Makes the parent group in the hierarchy the host has (<see cref="CgroupHost"/>, detected once for
+    /// metering too). On v2 the parent's controllers are enabled from the root down; a root that holds
+    /// processes itself (a container's own cgroup namespace) first moves them into a leaf, as the kernel's
+    /// no-internal-process rule demands.
     /// </summary>
-    public static CgroupTree Open(string root, string parent)
+    public static CgroupTree Open(CgroupHost host, string parent)
     {
-        if (File.Exists(Path.Combine(root, "cgroup.controllers")))
+        switch (host.Version)
         {
-            var tree = new CgroupTree(root, parent, unified: true);
-            tree.DelegateV2();
-            return tree;
+            case CgroupVersion.V2:
+                var tree = new CgroupTree(host.Root, parent, unified: true);
+                tree.DelegateV2();
+                return tree;
+            case CgroupVersion.V1 when V1Controllers.All(c => Directory.Exists(Path.Combine(host.Root, c))):
+                foreach (var controller in V1Controllers) Directory.CreateDirectory(Path.Combine(host.Root, controller, parent));
+                return new CgroupTree(host.Root, parent, unified: false);
+            default:
+                throw new InvalidOperationException($"{host.Describe()}: the namespace driver needs cgroup v2, or v1 with {string.Join(", ", V1Controllers)}.");
         }
-        if (!V1Controllers.All(c => Directory.Exists(Path.Combine(root, c))))
-            throw new InvalidOperationException($"No cgroup hierarchy at {root}: neither v2 (cgroup.controllers) nor v1 with {string.Join(", ", V1Controllers)}.");
-        var v1 = new CgroupTree(root, parent, unified: false);
-        foreach (var controller in V1Controllers) Directory.CreateDirectory(Path.Combine(root, controller, parent));
-        return v1;
     }
 
     /// <summary>A fresh group for one stage, its limits set. Throws when it cannot be made (the stage must not run unlimited).</summary>

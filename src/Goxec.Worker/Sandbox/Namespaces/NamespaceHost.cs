@@ -1,4 +1,5 @@
 using Goxec.Docker;
+using Goxec.Worker.Sandbox.Cgroups;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Worker.Sandbox.Namespaces;
@@ -14,11 +15,15 @@ public sealed class NamespaceHost : IDisposable
 {
     private readonly Lazy<Setup> _setup;
 
-    public NamespaceHost(IDockerClient docker, IOptions<SandboxOptions> options, ILogger<NamespaceHost> logger)
+    public NamespaceHost(IDockerClient docker, CgroupHost cgroups, IOptions<SandboxOptions> options, ILogger<NamespaceHost> logger)
     {
         Options = options.Value;
-        _setup = new Lazy<Setup>(() => Create(docker, Options, logger));
+        CgroupHost = cgroups;
+        _setup = new Lazy<Setup>(() => Create(docker, cgroups, Options, logger));
     }
+
+    /// <summary>The host's cgroup hierarchy, for reading a stage's usage.</summary>
+    internal CgroupHost CgroupHost { get; }
 
     public SandboxOptions Options { get; }
 
@@ -53,7 +58,7 @@ public sealed class NamespaceHost : IDisposable
         if (Problem is { } problem) throw new SandboxException($"The namespace sandbox cannot run on this host: {problem}");
     }
 
-    private static Setup Create(IDockerClient docker, SandboxOptions options, ILogger logger)
+    private static Setup Create(IDockerClient docker, CgroupHost cgroupHost, SandboxOptions options, ILogger logger)
     {
         var configured = options.Namespaces;
         var tools = new NamespaceOptions
@@ -75,7 +80,7 @@ public sealed class NamespaceHost : IDisposable
         // The bind source must be reachable by the stage's uid (bubblewrap mounts it as that uid).
         Directory.CreateDirectory(tools.RootfsDirectory, OwnerOnly | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         var seccomp = SeccompFilter.Export(Path.Combine(tools.StateDirectory, "seccomp.bpf"));
-        var cgroups = CgroupTree.Open(options.CgroupRoot, tools.CgroupParent);
+        var cgroups = CgroupTree.Open(cgroupHost, tools.CgroupParent);
         logger.LogInformation("Namespace sandbox ready: {Bwrap}, cgroup {Version} under {Root}/{Parent}, uids {First}+{Count}, root filesystems in {Rootfs}",
             tools.Bwrap, cgroups.Unified ? "v2" : "v1", options.CgroupRoot, tools.CgroupParent, tools.FirstUid, tools.UidCount, tools.RootfsDirectory);
         return new Setup(tools, seccomp, cgroups, new HostUids(Path.Combine(tools.StateDirectory, "uids"), tools.FirstUid, tools.UidCount),

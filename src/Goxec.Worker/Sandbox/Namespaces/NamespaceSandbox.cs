@@ -117,8 +117,8 @@ public sealed class NamespaceSandbox(Goxec.Redis.IRedisClient redis, NamespaceHo
             var command = new SandboxCommand.Stage(context.Uid, Options.User, context.Rootfs, context.Env, group.ProcsFiles, filesIn, filesOut,
                 Path.Combine(context.Directory, stage + ".markers"), host.SeccompFile, context.Ceilings.FileSizeBytes, context.Ceilings.CpuSeconds, mergeStderr,
                 StageRlimits.Wrap(Options, limits, argv));
-            var meter = new CgroupMeter(host.Cgroups.Root, host.Cgroups.Parent, group.Name);
-            return await new NamespaceStage(host.Spawner, host.Tools, Options, group, meter).RunAsync(stage, command, stdin, limits, context.Events, ct);
+            return await new NamespaceStage(host.Spawner, host.Tools, Options, group, host.CgroupHost.Open(group.Relative))
+                .RunAsync(stage, command, stdin, limits, context.Events, ct);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Goxec.Docker;
 using Goxec.Jobs;
+using Goxec.Worker.Sandbox.Cgroups;
 
 namespace Goxec.Worker.Sandbox.Namespaces;
 
@@ -11,7 +12,8 @@ namespace Goxec.Worker.Sandbox.Namespaces;
 /// prlimit's rlimits are the backstop inside.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions tools, SandboxOptions options, StageCgroup cgroup, CgroupMeter meter)
+/// <param name="usage">The stage group as the metering reads it; null when this host cannot (the stage then runs unmeasured, as on the container driver).</param>
+internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions tools, SandboxOptions options, StageCgroup cgroup, Cgroup? usage)
 {
     private const int ReadBuffer = 16 * 1024;
 
@@ -26,7 +28,7 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
         CancellationToken cancellationToken)
     {
         var run = new Run(limits.MaxOutputBytes);
-        var before = meter.Read();
+        using var measuring = usage?.BeginStage();
         var clock = Stopwatch.StartNew();
         using var process = await spawner.StartAsync(SandboxCommand.Build(tools, options, command));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -36,7 +38,7 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
         var stdout = ReadAsync(process.StandardOutput.BaseStream, run.Stdout, OutputStream.Stdout, run, events);
         var stderr = ReadAsync(process.StandardError.BaseStream, run.Stderr, OutputStream.Stderr, run, events);
         var feeding = FeedAsync(process, command.Markers, stdin, inputDone.Token);
-        var watching = before is { } start ? WatchCpuAsync(run, start, limits.CpuTimeMs, stopWatching.Token) : Task.CompletedTask;
+        var watching = measuring?.CpuMs is not null ? WatchCpuAsync(run, measuring, limits.CpuTimeMs, stopWatching.Token) : Task.CompletedTask;
         try
         {
             await process.WaitForExitAsync(deadline.Token);
@@ -60,12 +62,12 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
             await Task.WhenAll(stdout, stderr, feeding, watching);
         }
         var wallMs = clock.ElapsedMilliseconds;
-        var after = meter.Read() ?? run.LastSample;
         var markers = ReadMarkers(command.Markers);
         var exitCode = run.KilledFor is null ? process.ExitCode : SignalExit(process.ExitCode);
         if (!markers.Contains(SandboxCommand.Unpacked) && run.KilledFor is null)
             throw new SandboxException($"The sandbox did not start (exit {process.ExitCode}): {run.Stderr.Text.Trim()}");
-        var result = StageOutcome.Measure(run.Stdout, run.Stderr, exitCode, run.KilledFor, wallMs, before, after, limits);
+        var result = StageOutcome.Measure(run.Stdout, run.Stderr, exitCode, run.KilledFor, wallMs,
+            measuring?.Finish() ?? StageUsage.Unmeasured($"no cgroup accounting for {cgroup.Relative} on this host"), limits);
         events?.StageExit(stage, result);
         return new Outcome(result, markers.Contains(SandboxCommand.Packed));
     }
@@ -139,16 +141,14 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
     private static readonly TimeSpan MaxSignalWait = TimeSpan.FromSeconds(60);
 
     /// <summary>Samples the cgroup until stopped; kills the stage once its CPU time passes the limit.</summary>
-    private async Task WatchCpuAsync(Run run, CgroupMeter.Sample start, int cpuLimitMs, CancellationToken stop)
+    private async Task WatchCpuAsync(Run run, CgroupStage measuring, int cpuLimitMs, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(options.SampleInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                if (meter.Read() is not { } now) break;
-                run.LastSample = now;
-                if ((now.CpuNs - start.CpuNs) / 1_000_000 > cpuLimitMs)
+                if (measuring.Sample() > cpuLimitMs)
                 {
                     await KillAsync(run, StageLimit.Cpu);
                     break;
@@ -173,7 +173,6 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
         private string? _killedFor;
         public string? KilledFor => Volatile.Read(ref _killedFor);
         public bool TryMarkKilled(string reason) => Interlocked.CompareExchange(ref _killedFor, reason, null) is null;
-        public CgroupMeter.Sample? LastSample;
     }
 
     /// <summary>The launcher's stdin pipe, which the sandbox hands down to the program. Bytes go straight to the pipe; closing it is end of input.</summary>
