@@ -21,6 +21,8 @@ public static partial class Graph
             ["Gateway__MaxQueueBacklog"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Sandbox__Driver"] = driver,
+            // The languages measured, exported before the graph is ready (the namespace driver).
+            ["Sandbox__Namespaces__Prewarm"] = string.Join(',', Programs.Languages),
         };
         if (pool is { } on) environment["Sandbox__Pool__Enabled"] = on ? "true" : "false";
         if (spanDirectory is not null) environment["Telemetry__SpanDirectory"] = spanDirectory;

@@ -13,6 +13,21 @@ public static class TestDriver
 
     public static bool Namespaces => Current == SandboxDrivers.Namespaces;
 
+    /// <summary>
+    /// What a graph's workers need for a driver: on the namespace driver, the root filesystems of the languages
+    /// the suites run (runtimes/CORE; every built one with --all-languages) exported before the graph is ready.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string driver)
+    {
+        var settings = new Dictionary<string, string> { ["Sandbox__Driver"] = driver };
+        if (driver == SandboxDrivers.Namespaces)
+            settings["Sandbox__Namespaces__Prewarm"] = Environment.GetEnvironmentVariable("GOXEC_TEST_ALL_LANGUAGES") == "1"
+                ? "*"
+                : string.Join(',', File.ReadLines(Path.Combine(AppContext.BaseDirectory, "runtimes", "CORE")).Where(l => !l.StartsWith('#'))
+                    .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        return settings;
+    }
+
     /// <summary>Fails (CI) or skips (locally) when this run's driver cannot work on this host.</summary>
     public static void RequirePrerequisites(string? driver = null)
     {

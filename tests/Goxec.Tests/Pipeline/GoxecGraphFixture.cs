@@ -29,7 +29,7 @@ public class GoxecGraphFixture : IAsyncLifetime
             ApiReplicas = ApiReplicas,
             BuildWeb = BuildWeb,
             // Every graph's operator key and sandbox driver, whatever else a fixture sets: the suite acts as the operator.
-            Environment = new Dictionary<string, string>(Environment()) { ["Gateway__AdminKey"] = AdminKey, ["Sandbox__Driver"] = Driver },
+            Environment = new Dictionary<string, string>(Environment().Concat(TestDriver.Settings(Driver))) { ["Gateway__AdminKey"] = AdminKey },
         }, cts.Token);
         // The suite acts as the operator: dead-letter retries need the admin key, and the admin is not rate limited.
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };

@@ -35,6 +35,9 @@ public sealed class NamespaceHost : IDisposable
     internal ProcessSpawner Spawner => _setup.Value.Spawner;
     internal string JobsDirectory => Path.Combine(_setup.Value.Tools.StateDirectory, "jobs");
 
+    /// <summary>The start-up export of the prewarmed languages' root filesystems; null until it has begun.</summary>
+    internal volatile string? Prewarming = "not started";
+
     /// <summary>Null when the host is ready; otherwise what is missing.</summary>
     public string? Problem
     {
@@ -65,6 +68,7 @@ public sealed class NamespaceHost : IDisposable
         {
             Bwrap = Executable(configured.Bwrap, "bubblewrap is missing (Debian: apt-get install bubblewrap)"),
             Setpriv = Executable(configured.Setpriv, "setpriv is missing (Debian: util-linux)"),
+            Setsid = Executable(configured.Setsid, "setsid is missing (Debian: util-linux)"),
             Shell = Executable(configured.Shell, "no host shell"),
             RootfsDirectory = configured.RootfsDirectory,
             StateDirectory = configured.StateDirectory,
@@ -72,6 +76,7 @@ public sealed class NamespaceHost : IDisposable
             UidCount = configured.UidCount,
             CgroupParent = configured.CgroupParent,
             ImageCheckInterval = configured.ImageCheckInterval,
+            Prewarm = configured.Prewarm,
         };
         const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(tools.StateDirectory, OwnerOnly);

@@ -5,8 +5,8 @@ namespace Goxec.Worker.Sandbox.Namespaces;
 /// <summary>
 /// Keeps the host clean of what a worker that died could not: stage cgroups (a live stage's group is never
 /// empty, so an empty one older than a minute is garbage; one that outlived any possible stage is killed),
-/// stage files, and root filesystems whose image has gone. At start it exports every language image that is
-/// there, so jobs find their root filesystem ready (the driver's warm start).
+/// stage files, and root filesystems whose image has gone. At start it exports the prewarmed languages' root
+/// filesystems, so their jobs find them ready (the driver's warm start).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class NamespaceJanitor(NamespaceHost host, LanguageCatalog languages, ILogger<NamespaceJanitor> logger) : BackgroundService
@@ -35,21 +35,28 @@ internal sealed class NamespaceJanitor(NamespaceHost host, LanguageCatalog langu
         }
     }
 
-    /// <summary>The pool's prewarm languages first, then every other language whose image is built; one at a time.</summary>
+    /// <summary>
+    /// Exports the prewarmed languages' root filesystems (all built ones for "*"), one at a time; until this
+    /// is done the worker is not ready (<see cref="NamespaceHealthCheck"/>). A language whose image is not
+    /// built is skipped; one whose export fails is left to its first job.
+    /// </summary>
     private async Task PrepareRootfsAsync(CancellationToken ct)
     {
-        var first = host.Options.Pool.PrewarmLanguages;
-        foreach (var language in languages.All.OrderBy(l => first.Contains(l.Id) ? 0 : 1))
+        var wanted = host.Tools.PrewarmLanguages;
+        var list = wanted.Contains("*") ? languages.All : [.. languages.All.Where(l => wanted.Contains(l.Id))];
+        for (var i = 0; i < list.Count; i++)
         {
+            host.Prewarming = $"exporting root filesystems: {i} of {list.Count} ready, now {list[i].Id}";
             try
             {
-                await host.Rootfs.GetAsync(language.Image, ct);
+                await host.Rootfs.GetAsync(list[i].Image, ct);
             }
             catch (SandboxException e)
             {
-                logger.LogDebug("No root filesystem for {Language} yet: {Reason}", language.Id, e.Message);
+                logger.LogInformation("No root filesystem prepared for {Language}: {Reason}", list[i].Id, e.Message);
             }
         }
+        host.Prewarming = null;
     }
 
     public async Task SweepAsync(CancellationToken ct)

@@ -13,6 +13,9 @@ public sealed class NamespaceOptions
     /// <summary>util-linux's setpriv, which drops the stage to its host uid before bubblewrap runs.</summary>
     public string Setpriv { get; set; } = "setpriv";
 
+    /// <summary>util-linux's setsid: a stage leaves the worker's process group, so a signal meant for the worker (Ctrl+C, a graceful SIGTERM to the group) does not end its jobs.</summary>
+    public string Setsid { get; set; } = "setsid";
+
     /// <summary>The host shell that puts a stage into its cgroup before anything of it can fork.</summary>
     public string Shell { get; set; } = "/bin/sh";
 
@@ -32,6 +35,15 @@ public sealed class NamespaceOptions
 
     /// <summary>The cgroup (relative to the hierarchy's root, per controller on v1) under which every stage gets its own.</summary>
     public string CgroupParent { get; set; } = "goxec";
+
+    /// <summary>
+    /// Languages whose root filesystem is exported when the worker starts (comma-separated ids, or "*" for
+    /// every language whose image is built); the worker reports not ready until they are. Others are
+    /// exported by their first job, which waits for it (seconds per hundred megabytes of image).
+    /// </summary>
+    public string Prewarm { get; set; } = "python";
+
+    public IReadOnlyList<string> PrewarmLanguages => Prewarm.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>How long a language's image id is trusted before the engine is asked again (a rebuilt image is picked up after this).</summary>
     public TimeSpan ImageCheckInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -9,7 +9,9 @@ namespace Goxec.Worker.Sandbox.Namespaces;
 /// <item>the host shell (root) writes its own pid into the stage's cgroup — so everything after it is
 /// counted and limited from its first instruction — opens the stage's files as descriptors 3–6 and sets the
 /// sandbox-wide rlimit ceilings;</item>
-/// <item>setpriv drops to the job's host uid, with no capabilities, no supplementary groups and no_new_privs;</item>
+/// <item>setsid takes the stage out of the worker's process group (a signal to the worker's group — Ctrl+C, a
+/// graceful stop — is not the job's), and setpriv drops to the job's host uid, with no capabilities, no
+/// supplementary groups and no_new_privs;</item>
 /// <item>bubblewrap makes fresh user, pid, mount, ipc, uts, network and cgroup namespaces, binds the image's
 /// root read-only, mounts a fresh /proc, a minimal /dev and size-capped tmpfs work dir and /tmp, and loads
 /// the seccomp filter just before the stage's shell starts;</item>
@@ -101,7 +103,7 @@ internal static class SandboxCommand
         ];
         string[] setpriv =
         [
-            tools.Setpriv, $"--reuid={stage.Uid}", $"--regid={stage.Uid}", "--clear-groups", "--no-new-privs",
+            tools.Setsid, tools.Setpriv, $"--reuid={stage.Uid}", $"--regid={stage.Uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", "--",
         ];
         List<string> bwrap =
