@@ -36,9 +36,8 @@ internal sealed class NamespaceJanitor(NamespaceHost host, LanguageCatalog langu
     }
 
     /// <summary>
-    /// Exports the prewarmed languages' root filesystems (all built ones for "*"), one at a time; until this
-    /// is done the worker is not ready (<see cref="NamespaceHealthCheck"/>). A language whose image is not
-    /// built is skipped; one whose export fails is left to its first job.
+    /// Exports the prewarmed languages' root filesystems (all built ones for "*"), one at a time, saying how far
+    /// it is on /health. A language whose image is not built is skipped; one whose export fails is left to its first job.
     /// </summary>
     private async Task PrepareRootfsAsync(CancellationToken ct)
     {
@@ -57,6 +56,7 @@ internal sealed class NamespaceJanitor(NamespaceHost host, LanguageCatalog langu
             }
         }
         host.Prewarming = null;
+        logger.LogInformation("Root filesystems of {Count} prewarmed language(s) ready", list.Count);
     }
 
     public async Task SweepAsync(CancellationToken ct)

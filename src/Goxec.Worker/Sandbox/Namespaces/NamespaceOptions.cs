@@ -37,9 +37,9 @@ public sealed class NamespaceOptions
     public string CgroupParent { get; set; } = "goxec";
 
     /// <summary>
-    /// Languages whose root filesystem is exported when the worker starts (comma-separated ids, or "*" for
-    /// every language whose image is built); the worker reports not ready until they are. Others are
-    /// exported by their first job, which waits for it (seconds per hundred megabytes of image).
+    /// Languages whose root filesystem is exported in the background when the worker starts (comma-separated
+    /// ids, or "*" for every language whose image is built). Others are exported by their first job, which
+    /// waits for it (seconds per hundred megabytes of image), as does a job whose export is under way.
     /// </summary>
     public string Prewarm { get; set; } = "python";
 

@@ -17,6 +17,7 @@ internal sealed class RootfsCache(IDockerClient docker, NamespaceOptions options
     public const string ExportLabel = "goxec.export";
     private const string ExportPrefix = ".export-";
     private const string TrashPrefix = ".trash-";
+    private const string DeletingPrefix = ".deleting-";
     /// <summary>The longest an export may take (a runtime image of a gigabyte on a slow disk), after which it is abandoned.</summary>
     private static readonly TimeSpan ExportTimeout = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, (ImageDetails Image, long CheckedAt)> _images = new(StringComparer.Ordinal);
@@ -175,22 +176,54 @@ internal sealed class RootfsCache(IDockerClient docker, NamespaceOptions options
             var name = Path.GetFileName(directory);
             if (name.StartsWith(TrashPrefix, StringComparison.Ordinal) || name.StartsWith(ExportPrefix, StringComparison.Ordinal))
             {
-                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) > grace)
+                // Trash once no stage can still have it bound; an export once it must have been abandoned.
+                var after = name.StartsWith(TrashPrefix, StringComparison.Ordinal) ? grace : ExportTimeout + TimeSpan.FromMinutes(5);
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) > after && TryClaim(directory) is { } claimed)
                 {
-                    Directory.Delete(directory, recursive: true);
+                    Directory.Delete(claimed, recursive: true);
                     deleted++;
                 }
+                continue;
+            }
+            if (name.StartsWith(DeletingPrefix, StringComparison.Ordinal))
+            {
+                // Another worker is deleting it; if that worker died doing so, the next sweep an hour on finishes it.
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) > TimeSpan.FromHours(1) && TryClaim(directory) is { } abandoned)
+                    Directory.Delete(abandoned, recursive: true);
                 continue;
             }
             var image = await docker.InspectImageAsync("sha256:" + name, ct);
             if (image is { RepoTags.Count: > 0 }) continue;
             var trash = Path.Combine(options.RootfsDirectory, $"{TrashPrefix}{name}-{Guid.NewGuid():N}");
-            Directory.Move(directory, trash);
+            try
+            {
+                Directory.Move(directory, trash);
+            }
+            catch (IOException)
+            {
+                continue; // another worker retired it first
+            }
             Directory.SetLastWriteTimeUtc(trash, DateTime.UtcNow);
             _exports.TryRemove(image?.Id ?? "sha256:" + name, out _);
             logger.LogInformation("Retired the root filesystem of image {Image}: the image is {State}", name, image is null ? "gone" : "untagged");
         }
         return deleted;
+    }
+
+    /// <summary>Renames a directory to a name of our own before deleting it, so two workers sweeping at once never delete the same one.</summary>
+    private string? TryClaim(string directory)
+    {
+        var claimed = Path.Combine(options.RootfsDirectory, $"{DeletingPrefix}{Guid.NewGuid():N}");
+        try
+        {
+            Directory.Move(directory, claimed);
+            Directory.SetLastWriteTimeUtc(claimed, DateTime.UtcNow);
+            return claimed;
+        }
+        catch (IOException)
+        {
+            return null; // gone or claimed by another worker
+        }
     }
 
     private static string Hex(string imageId)
