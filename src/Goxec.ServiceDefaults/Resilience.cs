@@ -27,13 +27,16 @@ public static class ResilienceExtensions
             .Build());
 }
 
-/// <summary>Which faults are worth retrying: lost connections, timeouts, and faults that say so themselves.</summary>
+/// <summary>
+/// Which faults are worth retrying: lost connections, timeouts, and faults that say so themselves. Redis is not
+/// here: its client reconnects by itself, and its connection faults surface as timeouts or are handled by the caller.
+/// </summary>
 public static class TransientFault
 {
     public static bool IsTransient(Exception e) => e switch
     {
         Goxec.ITransientFault fault => fault.IsTransient,
-        Goxec.Redis.RedisConnectionException or TimeoutException or System.Net.Sockets.SocketException
+        TimeoutException or System.Net.Sockets.SocketException
             or System.Net.Http.HttpRequestException or IOException => true,
         _ => false,
     };

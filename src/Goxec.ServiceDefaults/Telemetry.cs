@@ -45,8 +45,11 @@ public static class TelemetryExtensions
         {
             // "Microsoft.AspNetCore" is the request span ASP.NET Core starts itself, parented from the
             // incoming traceparent header; RequestSpans names and tags it.
+            // Redis commands are client spans from the StackExchange.Redis instrumentation Aspire's AddRedisClient
+            // attaches to the multiplexer, kept only inside a trace: the readers' polls would otherwise each be a trace.
             var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
-                .AddSource(SourcePrefix + "*", "Microsoft.AspNetCore");
+                .AddSource(SourcePrefix + "*", "Microsoft.AspNetCore", RedisSource)
+                .AddProcessor(new RedisOutsideTracesFilter());
             if (otlp) tracing.AddOtlpExporter();
             if (!string.IsNullOrWhiteSpace(spanDirectory))
                 tracing.AddProcessor(new SimpleActivityExportProcessor(new JsonLinesSpanExporter(
@@ -64,6 +67,17 @@ public static class TelemetryExtensions
         // Providers are created with the host so sources are listened to from the first request.
         builder.Services.AddHostedService<TelemetryActivator>();
         return builder;
+    }
+
+    private const string RedisSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
+
+    /// <summary>Unmarks a Redis span that has no parent, so no exporter (they run after it) writes it.</summary>
+    private sealed class RedisOutsideTracesFilter : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity activity)
+        {
+            if (activity.Source.Name == RedisSource && activity.ParentSpanId == default) activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        }
     }
 
     private sealed class TelemetryActivator(TracerProvider tracer, MeterProvider meter) : IHostedService

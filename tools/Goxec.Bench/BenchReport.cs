@@ -13,6 +13,7 @@ public sealed record BenchReport(
     IngestResult? Ingest,
     SoakResult? Soak,
     double DurationSeconds,
+    IReadOnlyList<LatencyFigure>? Latency = null,
     IReadOnlyList<SpanBreakdown.Result>? Breakdowns = null);
 
 public sealed record MachineInfo(int Cores, double LoadAverage1m, string Os, string Runtime);
@@ -57,7 +58,11 @@ public sealed record IngestResult(
     int Lost,
     int Duplicates,
     double DrainSeconds,
-    IReadOnlyList<string> RefusalSamples);
+    IReadOnlyList<string> RefusalSamples,
+    double LoadAverage = 0);
+
+/// <summary>One wait the queue adds (see <see cref="Latency"/>), in ms over <see cref="Count"/> jobs.</summary>
+public sealed record LatencyFigure(string Name, int Count, double P50, double P90, double P99, IReadOnlyList<double> SamplesMs);
 
 public sealed record SoakResult(double DurationSeconds, int Jobs, int Errors, IReadOnlyList<ProcessMemory> Processes);
 

@@ -26,12 +26,13 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         var e2e = new List<Scenario>();
         IngestResult? ingest = null;
         SoakResult? soak = null;
+        IReadOnlyList<LatencyFigure>? latency = null;
         var breakdowns = new List<SpanBreakdown.Result>();
         var graphs = Graphs();
         for (var g = 0; g < graphs.Count; g++)
         {
             var (driver, pool) = graphs[g];
-            var needsGraph = options.Only.Contains("e2e") || (g == 0 && (options.Only.Contains("ingest") || options.Only.Contains("soak")));
+            var needsGraph = options.Only.Contains("e2e") || (g == 0 && (options.Only.Contains("ingest") || options.Only.Contains("soak") || options.Only.Contains("latency")));
             if (!needsGraph) continue;
             progress.WriteLine($"starting a graph: redis, api, {options.Workers} workers, {driver} driver{(driver == "docker" ? $", pool {pool ?? "(no such setting)"}" : "")}");
             var spans = spanDirectory is null ? null : Path.Combine(spanDirectory, pool is null ? driver : $"{driver}-pool-{pool}");
@@ -49,11 +50,12 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
                     if (SpanBreakdown.Compute(spans, one.Name, from, to) is { } breakdown) breakdowns.Add(breakdown);
                 }
             }
+            if (g == 0 && options.Only.Contains("latency")) latency = await new Latency(options, progress).RunAsync(http, ct);
             if (g == 0 && options.Only.Contains("ingest")) ingest = await new Ingest(options, progress).RunAsync(app, ct);
             if (g == 0 && options.Only.Contains("soak")) soak = await new Soak(options, progress).RunAsync(app, http, ct);
         }
         return new BenchReport(started, machine, [.. options.Only], options.Quick, floors, [.. e2e.Select(s => WithRatios(s, floors))], ingest, soak,
-            Stats.Round(clock.Elapsed.TotalSeconds), breakdowns);
+            Stats.Round(clock.Elapsed.TotalSeconds), latency, breakdowns);
     }
 
     /// <summary>Each graph to measure: the container driver with its pool "on"/"off" as asked (null when the worker has no pool setting), then the namespace driver.</summary>
@@ -98,7 +100,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         };
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
         catch (IOException) { return 0; }

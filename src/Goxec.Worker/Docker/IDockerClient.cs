@@ -2,12 +2,15 @@ namespace Goxec.Docker;
 
 /// <summary>
 /// The narrow seam between Goxec and the Docker Engine API: only the calls the sandbox needs.
-/// Our implementation speaks HTTP/1.1 over the unix socket; a well-known client could replace it.
+/// <see cref="DockerClient"/> implements it over Docker.DotNet; tests of sandbox logic may fake it.
 /// </summary>
 public interface IDockerClient : IDisposable
 {
-    /// <summary>The negotiated API version, e.g. "1.41".</summary>
+    /// <summary>The daemon's version and API version, e.g. "1.41".</summary>
     Task<DockerVersion> GetVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The OCI runtimes registered with the daemon ("runc", and e.g. "runsc" for gVisor).</summary>
+    Task<IReadOnlySet<string>> GetRuntimesAsync(CancellationToken cancellationToken = default);
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default);
 
@@ -18,7 +21,7 @@ public interface IDockerClient : IDisposable
     Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
 
     /// <summary>The image's id, environment and tags, or null when the image is not there.</summary>
-    Task<ImageDetails?> InspectImageAsync(string image, CancellationToken cancellationToken = default);
+    Task<ImageDetails?> GetImageDetailsAsync(string image, CancellationToken cancellationToken = default);
 
     /// <summary>Streams a container's flattened filesystem as a tar (GET /containers/{id}/export) into <paramref name="destination"/>.</summary>
     Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default);
@@ -55,7 +58,7 @@ public interface IDockerClient : IDisposable
     Task<string> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Starts an exec instance attached (hijacked connection): write its stdin, read its
+    /// Starts an exec instance attached (hijacked connection): write its stdin while reading its
     /// demultiplexed stdout and stderr. Disposing the session closes the connection.
     /// </summary>
     Task<IExecSession> StartExecAsync(string execId, CancellationToken cancellationToken = default);
@@ -81,7 +84,7 @@ public enum OutputStream { Stdin = 0, Stdout = 1, Stderr = 2 }
 /// <summary>One frame of the Engine's multiplexed stream. The buffer is owned by the caller.</summary>
 public sealed record OutputFrame(OutputStream Stream, ReadOnlyMemory<byte> Data);
 
-public class DockerException(int statusCode, string message) : Exception(message), ITransientFault
+public class DockerException(int statusCode, string message, Exception? inner = null) : Exception(message, inner), ITransientFault
 {
     public int StatusCode { get; } = statusCode;
 
@@ -89,6 +92,6 @@ public class DockerException(int statusCode, string message) : Exception(message
     public bool IsTransient => StatusCode >= 500;
 }
 
-public sealed class DockerNotFoundException(string message) : DockerException(404, message);
+public sealed class DockerNotFoundException(string message, Exception? inner = null) : DockerException(404, message, inner);
 
-public sealed class DockerConflictException(string message) : DockerException(409, message);
+public sealed class DockerConflictException(string message, Exception? inner = null) : DockerException(409, message, inner);

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Goxec.Hosting;
-using Goxec.Redis;
+using StackExchange.Redis;
 using Goxec.Tests.Hosting;
 using Goxec.Tests.Infrastructure;
 
@@ -22,7 +22,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public DistributedApplication App { get; private set; } = null!;
-    public RedisClient Redis { get; private set; } = null!;
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
     /// <summary>An Api that allows any origin (<c>*</c>), on the same Redis.</summary>
@@ -64,7 +64,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
         await App.StartAsync(cts.Token);
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
         AnyOriginApi = App.GetEndpoint("api-any-origin");
-        Redis = new RedisClient(App.ConnectionString("redis"));
+        Redis = await Infrastructure.RedisConnections.ConnectAsync(App.ConnectionString("redis"));
     }
 
     public async ValueTask DisposeAsync()

@@ -100,7 +100,7 @@ public sealed class NamespaceHostFixture : IDisposable
         Prerequisite.Require(Environment.UserName == "root", "root (the driver makes cgroups and drops to its uids)", "run the tests as root");
         Host = new NamespaceHost(Docker, Goxec.Worker.Sandbox.Cgroups.CgroupHost.Detect(), Microsoft.Extensions.Options.Options.Create(new SandboxOptions()), NullLogger<NamespaceHost>.Instance);
         Host.EnsureReady();
-        Sandbox = new NamespaceSandbox(null!, Host, new SandboxActivity(), NullLogger<NamespaceSandbox>.Instance);
+        Sandbox = new NamespaceSandbox(null!, null!, Host, new SandboxActivity(), NullLogger<NamespaceSandbox>.Instance);
     }
 
     public DockerClient Docker { get; } = new(DockerClientOptions.FromEnvironment());

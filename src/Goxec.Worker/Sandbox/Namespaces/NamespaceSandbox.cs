@@ -15,7 +15,7 @@ namespace Goxec.Worker.Sandbox.Namespaces;
 /// never opens a path the job controls.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class NamespaceSandbox(Goxec.Redis.IRedisClient redis, NamespaceHost host, SandboxActivity activity, ILogger<NamespaceSandbox> logger) : ISandbox
+public sealed class NamespaceSandbox(Goxec.Jobs.JobEventLog log, Goxec.Jobs.Nudges nudges, NamespaceHost host, SandboxActivity activity, ILogger<NamespaceSandbox> logger) : ISandbox
 {
     /// <summary>The sandbox's launcher on the host and its init: not the job's, so not counted against its processes.</summary>
     private const int OwnProcesses = 2;
@@ -87,7 +87,7 @@ public sealed class NamespaceSandbox(Goxec.Redis.IRedisClient redis, NamespaceHo
 
             // An interactive run reads what the user types, live, and may last as long as a person needs.
             IStdinSource stdin = job.Interactive
-                ? new InteractiveStdin(redis, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
+                ? new InteractiveStdin(log, nudges, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
                 : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
             StageResult run;

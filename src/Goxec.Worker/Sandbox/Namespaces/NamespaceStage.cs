@@ -112,7 +112,7 @@ internal sealed class NamespaceStage(ProcessSpawner spawner, NamespaceOptions to
         {
             await stdin.FeedAsync(target, signal => SignalAsync(process.Id, markers, signal, ct), ct);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or Goxec.Redis.RedisConnectionException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or StackExchange.Redis.RedisConnectionException)
         {
             // The program may exit without reading all its input; that is its business.
         }

@@ -53,7 +53,7 @@ internal sealed class RootfsCache(IDockerClient docker, NamespaceOptions options
         ImageDetails? details;
         try
         {
-            details = await docker.InspectImageAsync(image, ct);
+            details = await docker.GetImageDetailsAsync(image, ct);
         }
         catch (DockerException e)
         {
@@ -192,7 +192,7 @@ internal sealed class RootfsCache(IDockerClient docker, NamespaceOptions options
                     Directory.Delete(abandoned, recursive: true);
                 continue;
             }
-            var image = await docker.InspectImageAsync("sha256:" + name, ct);
+            var image = await docker.GetImageDetailsAsync("sha256:" + name, ct);
             if (image is { RepoTags.Count: > 0 }) continue;
             var trash = Path.Combine(options.RootfsDirectory, $"{TrashPrefix}{name}-{Guid.NewGuid():N}");
             try

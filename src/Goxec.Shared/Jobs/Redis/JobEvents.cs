@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Goxec.Jobs;
 
 /// <summary>
-/// The per-job events stream (<c>goxec:job:{id}:events</c>): status, output chunks, stage exits and
+/// The per-job events stream (<see cref="JobKeys.Events"/>): status, output chunks, stage exits and
 /// the result, as they happen. Entry ids are <c>{attempt}-{n}</c> (Redis numbers n), so a worker of
 /// an earlier attempt can never append after a newer attempt began, and a new attempt trims the old
 /// one's events: a replay never shows two runs. Clients see <c>seq = attempt × 1,000,000 + n</c>.
@@ -17,11 +17,6 @@ public static class JobEvents
     public const string Stderr = "stderr";
     public const string Exit = "exit";
     public const string Result = "result";
-
-    public static string Key(string jobId) => $"goxec:job:{jobId}:events";
-
-    /// <summary>Interactive input for a running job (<c>stdin</c>, <c>eof</c>, <c>signal</c> messages).</summary>
-    public static string StdinKey(string jobId) => $"goxec:job:{jobId}:stdin";
 
     public static long Seq(string entryId)
     {
@@ -45,5 +40,4 @@ public static class JobEvents
     };
 
     public static long Attempt(string entryId) => long.Parse(entryId.AsSpan(0, entryId.IndexOf('-')), CultureInfo.InvariantCulture);
-
 }

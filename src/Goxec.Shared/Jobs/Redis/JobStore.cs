@@ -1,74 +1,90 @@
 using System.Globalization;
 using System.Text.Json;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Goxec.Jobs;
 
 /// <summary>Stores jobs and their outcomes in Redis. Shared by the Api (submit, read) and the worker (start, finish).</summary>
-public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> options, TimeProvider clock)
+public sealed class JobStore(IConnectionMultiplexer redis, IOptions<JobStoreOptions> options, TimeProvider clock)
 {
     private JobStoreOptions Options => options.Value;
+    private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
     /// Stores the job and queues it in one atomic step. With an idempotency key seen before (within the
     /// retention window), nothing is stored and the earlier job's id comes back instead.
     /// </summary>
     public Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, CancellationToken ct) =>
-        EnqueueAsync(spec, traceParent, idempotencyKey, cap: null, ct);
+        EnqueueAsync(spec, traceParent, idempotencyKey, cap: null, rate: null, ct);
 
     /// <summary>
-    /// As above, and within the same step takes a slot under the caller's cap on unfinished jobs (see
-    /// <see cref="JobScripts.ReserveFunction"/>); when the cap is full nothing is stored and
-    /// <see cref="Enqueued.Refused"/> is set. A repeat of an earlier idempotency key takes no slot.
+    /// As above, and within the same round trip takes a token from the caller's bucket (<paramref name="rate"/>;
+    /// refused: <see cref="Enqueued.Limited"/>, nothing stored) and a slot under the caller's cap on unfinished
+    /// jobs (<paramref name="cap"/>; full: <see cref="Enqueued.Refused"/>, nothing stored). A repeat of an earlier
+    /// idempotency key takes no slot.
     /// </summary>
-    public async Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, SlotCap? cap, CancellationToken ct)
+    public async Task<Enqueued> EnqueueAsync(JobSpec spec, string? traceParent, string? idempotencyKey, SlotCap? cap, RateCap? rate, CancellationToken ct)
     {
         var specJson = JsonSerializer.Serialize(spec, GoxecJsonContext.Default.JobSpec);
-        var reply = (await JobScripts.Enqueue.EvaluateAsync(redis,
-            [JobKeys.Job(spec.Id), JobKeys.Stream, idempotencyKey is null ? "" : JobKeys.Idempotency(idempotencyKey), cap?.Key ?? ""],
-            [(long)Options.Retention.TotalSeconds, spec.Id, JobKeys.SchemaVersion, traceParent ?? "",
-             cap?.MaxUnfinished ?? 0, (long)Options.Retention.TotalSeconds,
+        var ttl = (long)Options.Retention.TotalSeconds;
+        var reply = (RedisResult[])(await JobScripts.Enqueue.EvaluateAsync(Db,
+            [JobKeys.Job(spec.Id), JobKeys.Stream, idempotencyKey is null ? "" : JobKeys.Idempotency(idempotencyKey),
+             cap is null ? "" : JobKeys.Slots(cap.Bucket), rate is null ? "" : JobKeys.RateLimit(rate.Bucket)],
+            [ttl, spec.Id, traceParent ?? "", cap?.MaxUnfinished ?? 0, rate?.PerSecond ?? 0, rate?.Burst ?? 0,
              "id", spec.Id, "language", spec.Language, "status", "queued", "attempts", 0,
-             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct)).AsArray();
-        var id = reply[0].AsString()!;
-        return id.Length == 0
-            ? new Enqueued("", IsNew: false, Refused: true, Unfinished: reply[2].AsInt64())
-            : new Enqueued(id, IsNew: id == spec.Id);
+             "createdAt", spec.CreatedAt.ToUnixTimeMilliseconds(), "spec", specJson], ct))!;
+        var tokens = rate is null ? null : TokenDecision.From(reply.AsSpan(3));
+        return (string?)reply[0] switch
+        {
+            "new" => new Enqueued(spec.Id, IsNew: true, Tokens: tokens),
+            "repeat" => new Enqueued((string)reply[1]!, IsNew: false, Tokens: tokens),
+            "capped" => new Enqueued("", IsNew: false, Refused: true, Unfinished: (long)reply[2], Tokens: tokens),
+            _ => new Enqueued("", IsNew: false, Limited: true, Tokens: tokens),
+        };
     }
 
     /// <summary>Queues a dead-lettered job again as new. False when the job is gone or not dead-lettered.</summary>
-    public async Task<bool> RetryDeadLetterAsync(string id, string deadLetterEntryId, string? traceParent, CancellationToken ct)
-    {
-        var reply = await JobScripts.Retry.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream, JobKeys.DeadLetters],
-            [deadLetterEntryId, traceParent ?? ""], ct);
-        return !reply.IsNull && reply.Type != RespType.Boolean;
-    }
+    public async Task<bool> RetryDeadLetterAsync(string id, string deadLetterEntryId, string? traceParent, CancellationToken ct) =>
+        ((string?)await JobScripts.Retry.EvaluateAsync(Db, [JobKeys.Job(id), JobKeys.Stream, JobKeys.DeadLetters],
+            [deadLetterEntryId, traceParent ?? ""], ct)) is { Length: > 0 };
 
     public async Task<JobView?> GetAsync(string id, CancellationToken ct)
     {
-        var reply = await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.Job(id)), ct);
-        var fields = reply.AsMap();
-        return fields.Count == 0 ? null : ToView(id, fields);
+        var fields = await Db.HashGetAllAsync(JobKeys.Job(id)).WaitAsync(ct);
+        return fields.Length == 0 ? null : ToView(id, fields.ToDictionary(f => f.Name.ToString(), f => f.Value.ToString()));
+    }
+
+    /// <summary>The status of each job (null for one gone), in one round trip.</summary>
+    public async Task<string?[]> GetStatusesAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(JobKeys.Job(id), "status")).ToArray();
+        batch.Execute();
+        return [.. (await Task.WhenAll(reads).WaitAsync(ct)).Select(v => (string?)v)];
     }
 
     public async Task<JobSpec?> GetSpecAsync(string id, CancellationToken ct)
     {
-        var json = (await redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job(id), "spec"), ct)).AsString();
+        var json = (string?)await Db.HashGetAsync(JobKeys.Job(id), "spec").WaitAsync(ct);
         return json is null ? null : JsonSerializer.Deserialize(json, GoxecJsonContext.Default.JobSpec);
     }
+
+    /// <summary>What the last failed attempt of a job said, if any.</summary>
+    public async Task<string?> GetLastErrorAsync(string id, CancellationToken ct) =>
+        (string?)await Db.HashGetAsync(JobKeys.Job(id), "lastError").WaitAsync(ct);
 
     /// <summary>Marks the job running and counts the attempt, unless it is already finished or gone.</summary>
     public async Task<(StartOutcome Outcome, int Attempts)> StartAsync(string id, string worker, CancellationToken ct)
     {
-        var reply = (await JobScripts.Start.EvaluateAsync(redis, [JobKeys.Job(id)], [worker, Now()], ct)).AsArray();
-        var outcome = reply[0].AsString() switch
+        var reply = (RedisResult[])(await JobScripts.Start.EvaluateAsync(Db, [JobKeys.Job(id)], [worker, Now()], ct))!;
+        var outcome = (string?)reply[0] switch
         {
             "run" => StartOutcome.Run,
             "done" => StartOutcome.AlreadyFinished,
             _ => StartOutcome.Gone,
         };
-        return (outcome, (int)reply[1].AsInt64());
+        return (outcome, (int)reply[1]);
     }
 
     /// <summary>
@@ -77,7 +93,7 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     /// </summary>
     public async Task<long?> RecordFailureAsync(string id, string worker, int attempt, string error, CancellationToken ct)
     {
-        var failures = (await JobScripts.RecordFailure.EvaluateAsync(redis, [JobKeys.Job(id)], [worker, attempt, error], ct)).AsInt64();
+        var failures = (long)await JobScripts.RecordFailure.EvaluateAsync(Db, [JobKeys.Job(id)], [worker, attempt, error], ct);
         return failures < 0 ? null : failures;
     }
 
@@ -86,16 +102,16 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     /// (and nothing done) when the attempt is no longer the job's current one.
     /// </summary>
     public async Task<bool> ReleaseAsync(string id, string entryId, string worker, int attempt, TimeSpan idle, CancellationToken ct) =>
-        (await JobScripts.Release.EvaluateAsync(redis, [JobKeys.Job(id), JobKeys.Stream],
-            [JobKeys.Group, worker, entryId, (long)Math.Max(0, idle.TotalMilliseconds), attempt], ct)).AsInt64() == 1;
+        (long)await JobScripts.Release.EvaluateAsync(Db, [JobKeys.Job(id), JobKeys.Stream],
+            [JobKeys.Group, worker, entryId, (long)Math.Max(0, idle.TotalMilliseconds), attempt], ct) == 1;
 
     /// <summary>Keeps <paramref name="worker"/>'s claims fresh on the entries whose jobs it still runs; returns how many.</summary>
     public async Task<long> KeepClaimsAsync(string worker, IReadOnlyCollection<KeyValuePair<string, string>> jobByEntry, CancellationToken ct)
     {
         if (jobByEntry.Count == 0) return 0;
-        RedisArg[] keys = [JobKeys.Stream, .. jobByEntry.Select(p => (RedisArg)JobKeys.Job(p.Value))];
-        RedisArg[] args = [JobKeys.Group, worker, .. jobByEntry.Select(p => (RedisArg)p.Key)];
-        return (await JobScripts.KeepClaims.EvaluateAsync(redis, keys, args, ct)).AsInt64();
+        RedisKey[] keys = [JobKeys.Stream, .. jobByEntry.Select(p => (RedisKey)JobKeys.Job(p.Value))];
+        RedisValue[] args = [JobKeys.Group, worker, .. jobByEntry.Select(p => (RedisValue)p.Key)];
+        return (long)await JobScripts.KeepClaims.EvaluateAsync(Db, keys, args, ct);
     }
 
     /// <summary>Stores the result if it is the first, and acknowledges the entry. True when this result won.</summary>
@@ -109,16 +125,16 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
     private async Task<bool> FinishAsync(string id, JobStatus status, JobResult result, string? entryId,
         string? deadLetterReason, string? error, CancellationToken ct)
     {
-        var reply = await JobScripts.Finish.EvaluateAsync(redis,
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var reply = await JobScripts.Finish.EvaluateAsync(Db,
             [JobKeys.Job(id), JobKeys.Finished, JobKeys.Stream, JobKeys.DeadLetters,
-             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(clock.GetUtcNow().ToUnixTimeSeconds()), JobEvents.Key(id),
-             JobKeys.LatencyBucket(clock.GetUtcNow().ToUnixTimeSeconds())],
+             JobKeys.VerdictCounts, JobKeys.ThroughputBucket(now), JobKeys.Events(id), JobKeys.LatencyBucket(now)],
             [status == JobStatus.Completed ? "completed" : "dead_lettered",
              JsonSerializer.Serialize(result, GoxecJsonContext.Default.JobResult),
              Now(), id, entryId ?? "", JobKeys.Group, Options.SideStreamMaxLength, deadLetterReason ?? "", error ?? "",
              status == JobStatus.Completed ? VerdictName(result.Verdict) : "dead_lettered",
-             ResultEvent(status, result.Verdict)], ct);
-        return reply.AsInt64() == 1;
+             ResultEvent(status, result.Verdict), JobKeys.Nudge.EventsName(id)], ct);
+        return (long)reply == 1;
     }
 
     private static string ResultEvent(JobStatus status, Verdict verdict) =>
@@ -129,9 +145,9 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static JobView ToView(string id, IReadOnlyDictionary<string, RespValue> f)
+    private static JobView ToView(string id, Dictionary<string, string> f)
     {
-        string? Text(string name) => f.TryGetValue(name, out var v) ? v.AsString() : null;
+        string? Text(string name) => f.GetValueOrDefault(name);
         DateTimeOffset? Time(string name) =>
             long.TryParse(Text(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
@@ -155,9 +171,15 @@ public sealed class JobStore(IRedisClient redis, IOptions<JobStoreOptions> optio
 
 public enum StartOutcome { Run, AlreadyFinished, Gone }
 
-/// <summary>The job that stands for a submission: new, or an earlier one with the same idempotency key.</summary>
-/// <summary>The job a submission stands for; <see cref="Refused"/> when the caller's cap left no slot (then nothing was stored).</summary>
-public sealed record Enqueued(string Id, bool IsNew, bool Refused = false, long Unfinished = 0);
+/// <summary>
+/// The job a submission stands for: new, or an earlier one with the same idempotency key. Nothing was stored when
+/// <see cref="Refused"/> (the caller's cap on unfinished jobs left no slot) or <see cref="Limited"/> (its token
+/// bucket was empty). <see cref="Tokens"/> is the bucket's answer when one was asked.
+/// </summary>
+public sealed record Enqueued(string Id, bool IsNew, bool Refused = false, long Unfinished = 0, bool Limited = false, TokenDecision? Tokens = null);
 
-/// <summary>A caller's cap on unfinished jobs: its sorted set of job ids and the most it may have at once.</summary>
-public sealed record SlotCap(string Key, long MaxUnfinished);
+/// <summary>A caller's cap on unfinished jobs: its bucket name (see <see cref="JobKeys.Slots"/>) and the most it may have at once.</summary>
+public sealed record SlotCap(string Bucket, long MaxUnfinished);
+
+/// <summary>A caller's rate limit: its bucket name (see <see cref="JobKeys.RateLimit"/>), tokens per second and burst.</summary>
+public sealed record RateCap(string Bucket, double PerSecond, int Burst);
