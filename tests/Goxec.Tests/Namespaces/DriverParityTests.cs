@@ -31,8 +31,8 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
         foreach (var (kind, stdin) in new[] { ("sum", "40 2\n"), ("fail", "") })
         {
             var job = new { language, files = new[] { LanguageTests.Program(language, kind) }, stdin };
-            var onDocker = await MedianAsync(docker, job);
-            var onNamespaces = await MedianAsync(namespaces, job);
+            var onDocker = await MedianAsync("docker", docker, job);
+            var onNamespaces = await MedianAsync("namespaces", namespaces, job);
             TestContext.Current.TestOutputHelper?.WriteLine($"{language} {kind}: docker {onDocker}; namespaces {onNamespaces}");
 
             Assert.Equal(onDocker.Verdict, onNamespaces.Verdict);
@@ -141,12 +141,12 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
         Assert.True(b > 0 || a == 0, $"{what}: namespaces measured nothing");
     }
 
-    private static async Task<Result> MedianAsync(GoxecGraphFixture graph, object job)
+    private static async Task<Result> MedianAsync(string driver, GoxecGraphFixture graph, object job)
     {
         var results = new List<Result>();
         for (var i = 0; i < Runs; i++) results.Add(Result.Of(await graph.RunAsync(job)));
         var verdicts = results.Select(r => r.Verdict).Distinct().ToList();
-        Assert.True(verdicts.Count == 1, $"one driver gave different verdicts for the same job: {string.Join(", ", verdicts)}");
+        Assert.True(verdicts.Count == 1, $"the {driver} driver gave different verdicts for the same job: {string.Join("; ", results)}");
         return results.OrderBy(r => (r.Run ?? r.Compile)?.CpuMs).ElementAt(Runs / 2) with
         {
             Compile = Stage.Median(results.Select(r => r.Compile)),
@@ -159,13 +159,15 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
         public static Result Of(JsonElement job) => new(job.GetProperty("verdict").GetString()!, Stage.Of(job.GetProperty("compile")), Stage.Of(job.GetProperty("run")));
     }
 
-    private sealed record Stage(int? ExitCode, string? Signal, string Stdout, long CpuMs, long MemoryKb, string? Limit)
+    /// <param name="Stderr">The first lines of the stage's stderr, to say why when a run differs.</param>
+    private sealed record Stage(int? ExitCode, string? Signal, string Stdout, long CpuMs, long MemoryKb, string? Limit, string Stderr)
     {
         public static Stage? Of(JsonElement stage) => stage.ValueKind != JsonValueKind.Object ? null : new(
             stage.GetProperty("exitCode").ValueKind == JsonValueKind.Number ? stage.GetProperty("exitCode").GetInt32() : null,
             stage.GetProperty("signal").GetString(), stage.GetProperty("stdout").GetString()!,
             stage.GetProperty("cpuTimeMs").GetInt64(), stage.GetProperty("memoryKb").GetInt64(),
-            stage.TryGetProperty("limitExceeded", out var limit) ? limit.GetString() : null);
+            stage.TryGetProperty("limitExceeded", out var limit) ? limit.GetString() : null,
+            stage.GetProperty("stderr").GetString() is { } stderr && stderr.Length > 300 ? stderr[..300] + "…" : stage.GetProperty("stderr").GetString() ?? "");
 
         /// <summary>Each measurement's median over the runs (they are independent noise); the rest is the first run's.</summary>
         public static Stage? Median(IEnumerable<Stage?> runs)
