@@ -22,23 +22,24 @@ public class DriverParityTests(DockerParityGraph docker, NamespacesParityGraph n
     /// </summary>
     private static readonly (long Absolute, double Relative) CpuTolerance = (60, 0.35), MemoryKbTolerance = (12 * 1024, 0.35);
 
-    public static TheoryData<string> Languages() => LanguageTests.Languages();
+    /// <summary>The language suite's programs: each language's sum programs (given "40 2") and its failing one.</summary>
+    public static TheoryData<string, string> Programs() => new(
+        LanguageTests.SumPrograms().Select(row => (row.Data.Item1, row.Data.Item2))
+            .Concat(LanguageTests.FailingLanguages().Select(row => (row.Data, LanguageTests.FailingProgram(row.Data))))
+            .OrderBy(p => p.Item1, StringComparer.Ordinal));
 
     [Theory]
-    [MemberData(nameof(Languages))]
-    public async Task Both_drivers_give_the_same_result(string language)
+    [MemberData(nameof(Programs))]
+    public async Task Both_drivers_give_the_same_result(string language, string program)
     {
-        foreach (var (kind, stdin) in new[] { ("sum", "40 2\n"), ("fail", "") })
-        {
-            var job = new { language, files = new[] { LanguageTests.Program(language, kind) }, stdin };
-            var onDocker = await MedianAsync("docker", docker, job);
-            var onNamespaces = await MedianAsync("namespaces", namespaces, job);
-            TestContext.Current.TestOutputHelper?.WriteLine($"{language} {kind}: docker {onDocker}; namespaces {onNamespaces}");
+        var job = new { language, files = new[] { LanguageTests.Program(language, program) }, stdin = program.StartsWith("sum", StringComparison.Ordinal) ? "40 2\n" : "" };
+        var onDocker = await MedianAsync("docker", docker, job);
+        var onNamespaces = await MedianAsync("namespaces", namespaces, job);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{language} {program}: docker {onDocker}; namespaces {onNamespaces}");
 
-            Assert.Equal(onDocker.Verdict, onNamespaces.Verdict);
-            AssertSameStage($"{language} {kind} compile", onDocker.Compile, onNamespaces.Compile, output: false);
-            AssertSameStage($"{language} {kind} run", onDocker.Run, onNamespaces.Run, output: true);
-        }
+        Assert.Equal(onDocker.Verdict, onNamespaces.Verdict);
+        AssertSameStage($"{language} {program} compile", onDocker.Compile, onNamespaces.Compile, output: false);
+        AssertSameStage($"{language} {program} run", onDocker.Run, onNamespaces.Run, output: true);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
         var python = await File.ReadAllTextAsync(Path.Combine(runtimes, "python", "runtime.yaml"));
         Directory.CreateDirectory(Path.Combine(_languages, Own));
         await File.WriteAllTextAsync(Path.Combine(_languages, Own, "runtime.yaml"),
-            AliasesLine().Replace(IdLine().Replace(python, $"id: {Own}"), "aliases: []"));
+            Judge0Line().Replace(AliasesLine().Replace(IdLine().Replace(python, $"id: {Own}"), "aliases: []"), "judge0: []"));
         Infrastructure.Prerequisite.RequireDocker();
         await CliAsync("docker", "tag", "goxec/runtime-python:latest", OwnImage);
         await base.InitializeAsync();
@@ -139,6 +139,10 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
 
     [GeneratedRegex(@"^aliases: .*$", RegexOptions.Multiline)]
     private static partial Regex AliasesLine();
+
+    // A second language may not claim python's Judge0 ids.
+    [GeneratedRegex(@"^judge0: .*$", RegexOptions.Multiline)]
+    private static partial Regex Judge0Line();
 }
 
 [CollectionDefinition(Name)]
