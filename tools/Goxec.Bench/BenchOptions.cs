@@ -18,6 +18,8 @@ public sealed record BenchOptions
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
     public int Workers { get; init; } = 2;
     public int LatencySamples { get; init; } = 30;
+    /// <summary>The sandbox drivers whose end-to-end figures are measured ("docker", "namespaces"), each in a graph of its own.</summary>
+    public IReadOnlyList<string> Drivers { get; init; } = ["docker"];
 
     public int IngestCount => Ingest ?? (Quick ? 60 : 2000);
 
@@ -43,12 +45,20 @@ public sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = [.. Next().Split(',').Select(c => Positive("--concurrency", c))] },
                 "--soak" => options with { Soak = ParseDuration(Next()), Only = new HashSet<string>(options.Only) { "soak" } },
                 "--workers" => options with { Workers = Positive("--workers", Next()) },
+                "--driver" => options with { Drivers = Next() switch
+                {
+                    "docker" => ["docker"],
+                    "namespaces" => ["namespaces"],
+                    "both" => ["docker", "namespaces"],
+                    _ => throw new ArgumentException("--driver is docker, namespaces or both."),
+                } },
                 "--latency" => options with { LatencySamples = Positive("--latency", Next()), Only = new HashSet<string>(options.Only) { "latency" } },
                 // gVisor's cost beside plain containers (the "isolation" part), on top of whatever else runs.
                 "--isolation" => Next() == "gvisor" ? options with { Only = new HashSet<string>(options.Only) { "isolation" } }
                     : throw new ArgumentException("--isolation takes gvisor (its cost is measured beside plain containers)."),
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak,latency,isolation " +
-                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N --isolation gvisor"),
+                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N " +
+                                                 "--isolation gvisor --driver docker|namespaces|both"),
             };
         }
         return options;

@@ -14,13 +14,15 @@ public sealed record BenchReport(
     SoakResult? Soak,
     double DurationSeconds,
     IReadOnlyList<LatencyFigure>? Latency = null,
-    IReadOnlyList<Scenario>? Isolation = null);
+    IReadOnlyList<Scenario>? Isolation = null,
+    IReadOnlyList<SpanBreakdown.Result>? Breakdowns = null);
 
 public sealed record MachineInfo(int Cores, double LoadAverage1m, string Os, string Runtime);
 
 /// <summary>
 /// One measured scenario: latencies of each job (ms), how long the whole set took, and its ratios to
-/// the floor it is judged against (latency: p50 over the floor's p50; throughput: jobs/s over the floor's).
+/// the floors it is judged against (latency: p50 over <see cref="Floor"/>'s p50; throughput: jobs/s over
+/// <see cref="ThroughputFloor"/>'s, or <see cref="Floor"/>'s when that is null).
 /// </summary>
 public sealed record Scenario(
     string Name,
@@ -38,7 +40,9 @@ public sealed record Scenario(
     string? Floor,
     double? RatioP50,
     double? RatioPerSecond,
-    IReadOnlyList<double> SamplesMs);
+    IReadOnlyList<double> SamplesMs,
+    string Driver = "docker",
+    string? ThroughputFloor = null);
 
 public sealed record IngestResult(
     int Requested,

@@ -24,14 +24,14 @@ public static class Chart
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left}" y="24" font-size="16" font-weight="bold">Goxec bench, {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {report.Machine.Cores} cores (load {report.Machine.LoadAverage1m:0.0} at start)</text>""");
         if (report.Ingest is { } ingest)
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left}" y="44">Ingest (workers paused): {ingest.AcceptedPerSecond:0} accepted/s over {ingest.Connections} connections, POST p50 {ingest.P50:0.0} / p90 {ingest.P90:0.0} / p99 {ingest.P99:0.0} ms; {ingest.Completed} of {ingest.Accepted} completed after the drain, {ingest.Lost} lost, {ingest.Duplicates} duplicated</text>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left}" y="62"><tspan fill="{FloorColour}" font-weight="bold">- - -</tspan> over each bar: the fresh-container floor (Engine API, same language, same concurrency)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left}" y="62"><tspan fill="{FloorColour}" font-weight="bold">- - -</tspan> over each bar: its floor at the same concurrency (fresh container via the Engine API, same language; namespace driver's latency: the bare process)</text>""");
 
         var e2e = report.EndToEnd;
-        Scenario? FloorOf(Scenario s) => report.Floors.FirstOrDefault(f => f.Name == Floors.Engine(s.Language) && f.Concurrency == s.Concurrency);
+        Scenario? Floor(string? name, Scenario s) => report.Floors.FirstOrDefault(f => f.Name == name && f.Concurrency == s.Concurrency);
         var others = report.Floors.Where(f => f.Concurrency == 1 && !f.Name.StartsWith("engine", StringComparison.Ordinal)).ToList();
-        Panel(svg, Left, "End-to-end latency, ms (bar p50, ▬ p90, ● p99)", e2e, s => s.P50, s => [s.P90, s.P99], s => FloorOf(s)?.P50,
+        Panel(svg, Left, "End-to-end latency, ms (bar p50, ▬ p90, ● p99)", e2e, s => s.P50, s => [s.P90, s.P99], s => Floor(s.Floor, s)?.P50,
             others.Select(f => (f.Name + " p50, one at a time", f.P50)).ToList());
-        Panel(svg, Left + PanelWidth + Gap, "Throughput, jobs/s", e2e, s => s.PerSecond, _ => [], s => FloorOf(s)?.PerSecond, []);
+        Panel(svg, Left + PanelWidth + Gap, "Throughput, jobs/s", e2e, s => s.PerSecond, _ => [], s => Floor(s.ThroughputFloor ?? s.Floor, s)?.PerSecond, []);
         svg.AppendLine("</svg>");
         return svg.ToString();
     }
@@ -63,7 +63,15 @@ public static class Chart
             var s = scenarios[i];
             var cx = x0 + slot * (i + 0.5);
             var w = Math.Min(36, slot * 0.6);
-            var fill = s.Language == "python" ? (s.Pool == "on" ? "#5dade2" : "#2874a6") : (s.Pool == "on" ? "#f5b041" : "#b9770e");
+            var fill = (s.Language, s.Driver, s.Pool) switch
+            {
+                ("python", "namespaces", _) => "#1e8449",
+                (_, "namespaces", _) => "#7d3c98",
+                ("python", _, "on") => "#5dade2",
+                ("python", _, _) => "#2874a6",
+                (_, _, "on") => "#f5b041",
+                _ => "#b9770e",
+            };
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{cx - w / 2:0.#}" y="{Y(bar(s)):0.#}" width="{w:0.#}" height="{y0 - Y(bar(s)):0.#}" fill="{fill}"><title>{Escape(s.Name)}: {bar(s):0.#}</title></rect>""");
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{cx:0.#}" y="{Y(bar(s)) - 4:0.#}" text-anchor="middle" font-size="10">{bar(s):0.#}</text>""");
             var m = markers(s);
@@ -73,7 +81,7 @@ public static class Chart
                 svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{cx - w / 2 - 8:0.#}" y1="{Y(f):0.#}" x2="{cx + w / 2 + 8:0.#}" y2="{Y(f):0.#}" stroke="{FloorColour}" stroke-dasharray="4 3" stroke-width="2"><title>floor {f:0.#}</title></line>""");
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text transform="translate({cx + 4:0.#},{y0 + 8}) rotate(60)">{Escape(s.Name)}</text>""");
         }
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{x0 + PanelWidth / 2}" y="{y0 + Bottom + 20}" text-anchor="middle">scenario (language, concurrency, warm pool)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{x0 + PanelWidth / 2}" y="{y0 + Bottom + 20}" text-anchor="middle">scenario (language, concurrency, warm pool or namespace driver)</text>""");
     }
 
     /// <summary>1, 2 or 5 times a power of ten: axis ticks a person can read.</summary>

@@ -7,7 +7,11 @@ namespace Goxec.Bench;
 /// <summary>POST /api/v1/jobs?wait=true until the result, per language and concurrency, through a real graph.</summary>
 public sealed class EndToEnd(BenchOptions options, TextWriter progress)
 {
-    public async Task<List<Scenario>> RunAsync(HttpClient http, string pool, CancellationToken ct)
+    /// <summary>When each scenario ran (UTC), to find its jobs' spans afterwards.</summary>
+    public Dictionary<string, (DateTime From, DateTime To)> Windows { get; } = [];
+
+    /// <param name="driver">The graph's sandbox driver; <paramref name="pool"/> is the container driver's warm pool, null for the namespace driver.</param>
+    public async Task<List<Scenario>> RunAsync(HttpClient http, string driver, string? pool, CancellationToken ct)
     {
         var scenarios = new List<Scenario>();
         foreach (var language in Programs.Languages)
@@ -16,10 +20,12 @@ public sealed class EndToEnd(BenchOptions options, TextWriter progress)
             await RunJobAsync(http, language, "warm-up", ct);
             foreach (var concurrency in options.Concurrency)
             {
-                var name = $"{language} c={concurrency} pool {pool}";
+                var name = pool is null ? $"{language} c={concurrency} {driver}" : $"{language} c={concurrency} pool {pool}";
+                var from = DateTime.UtcNow;
                 var outcome = await Load.RunAsync(name, options.JobsAt(concurrency), concurrency,
                     (i, c) => RunJobAsync(http, language, $"bench-{i}", c), progress, ct);
-                scenarios.Add(Stats.Scenario(name, "e2e", language, pool, concurrency, outcome.SamplesMs, outcome.Errors, outcome.Wall));
+                Windows[name] = (from, DateTime.UtcNow);
+                scenarios.Add(Stats.Scenario(name, "e2e", language, pool, concurrency, outcome.SamplesMs, outcome.Errors, outcome.Wall) with { Driver = driver });
             }
         }
         return scenarios;

@@ -8,14 +8,16 @@ using Goxec.Worker.Sandbox;
 namespace Goxec.Bench;
 
 /// <summary>
-/// What a job costs without Goxec: a bare process on the host, a fresh container driven through the
-/// Engine API with the worker's own client and hardened spec (create, start, files in, compile, run,
-/// remove — the same calls the sandbox makes, minus queueing and bookkeeping), and <c>docker run --rm</c>.
+/// What a job costs without Goxec: a bare process on the host, the same under bubblewrap in fresh
+/// namespaces (when the namespace driver is measured), a fresh container driven through the Engine API
+/// with the worker's own client and hardened spec (create, start, files in, compile, run, remove — the
+/// same calls the sandbox makes, minus queueing and bookkeeping), and <c>docker run --rm</c>.
 /// </summary>
 public sealed class Floors(BenchOptions options, LanguageCatalog catalog, TextWriter progress)
 {
     public const string Bare = "bare process";
     public const string DockerRun = "docker run --rm";
+    public const string Bubblewrap = "bubblewrap";
     public static string Engine(string language) => $"engine api ({language})";
 
     // The system interpreter, not a version manager's shim (pyenv's is a shell script that costs more than Python).
@@ -31,6 +33,10 @@ public sealed class Floors(BenchOptions options, LanguageCatalog catalog, TextWr
         {
             var count = concurrency == 1 ? options.FloorSamples : Math.Max(options.FloorSamples, concurrency * 2);
             floors.Add(await MeasureAsync(Bare, "python", concurrency, count, (_, c) => RunHostAsync(HostPython, ["-c", "print(1)"], "1", c), ct));
+            if (options.Drivers.Contains("namespaces"))
+                floors.Add(await MeasureAsync(Bubblewrap, "python", concurrency, count, (_, c) => RunHostAsync("bwrap",
+                    ["--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                     HostPython, "-c", "print(1)"], "1", c), ct));
             using var docker = new DockerClient();
             foreach (var language in Programs.Languages)
             {

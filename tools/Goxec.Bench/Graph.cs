@@ -7,7 +7,9 @@ namespace Goxec.Bench;
 /// <summary>A real Goxec graph (Redis, Api, workers) started through the AppHost, as the tests and the chaos run do.</summary>
 public static partial class Graph
 {
-    public static async Task<DistributedApplication> StartAsync(BenchOptions options, bool? pool, TextWriter graphLog, CancellationToken ct)
+    /// <param name="spanDirectory">Where every process writes its spans (Telemetry:SpanDirectory), or null for none.</param>
+    public static async Task<DistributedApplication> StartAsync(BenchOptions options, string driver, bool? pool, TextWriter graphLog, string? spanDirectory,
+        CancellationToken ct)
     {
         var environment = new Dictionary<string, string>
         {
@@ -18,8 +20,12 @@ public static partial class Graph
             ["Gateway__Anonymous__MaxConcurrentJobs"] = "1000000",
             ["Gateway__MaxQueueBacklog"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Sandbox__Driver"] = driver,
+            // The languages measured, exported before the graph is ready (the namespace driver).
+            ["Sandbox__Namespaces__Prewarm"] = string.Join(',', Programs.Languages),
         };
         if (pool is { } on) environment["Sandbox__Pool__Enabled"] = on ? "true" : "false";
+        if (spanDirectory is not null) environment["Telemetry__SpanDirectory"] = spanDirectory;
         var builder = DistributedApplicationTestingBuilder.Create(graphLog);
         GoxecGraph.Build(builder, new GoxecGraphOptions
         {

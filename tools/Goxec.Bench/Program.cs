@@ -32,7 +32,7 @@ BenchReport report;
 try
 {
     await using var graphLog = new StreamWriter(Path.Combine(folder, "graph.log")) { AutoFlush = true };
-    report = await new BenchRun(options, Console.Out, TextWriter.Synchronized(graphLog)).RunAsync(stop.Token);
+    report = await new BenchRun(options, Console.Out, TextWriter.Synchronized(graphLog), Path.Combine(folder, "spans")).RunAsync(stop.Token);
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -32,6 +32,17 @@ public static class Table
                     $"| {name} | {IsolationCost.Timed(name)} | {runc?.P50:0} | {gvisor?.P50:0} | {Ratio(runc is { P50: > 0 } && gvisor is not null ? gvisor.P50 / runc.P50 : null)} | {(runc?.Errors ?? 0) + (gvisor?.Errors ?? 0)} |");
             }
         }
+        var targets = Targets(report);
+        if (targets.Length > 0)
+        {
+            md.AppendLine();
+            md.Append(targets);
+        }
+        if (report.Breakdowns is { Count: > 0 } breakdowns)
+        {
+            md.AppendLine();
+            md.Append(SpanBreakdown.Render(breakdowns));
+        }
         if (report.Ingest is { } i)
         {
             md.AppendLine();
@@ -53,6 +64,20 @@ public static class Table
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Soak: {soak.Jobs} jobs in {soak.DurationSeconds:0} s ({soak.Errors} errors); RSS ") +
                 string.Join(", ", soak.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.FirstMb:0} → {p.LastMb:0} MB (slope {p.SlopeMbPerMinute:+0.00;-0.00} MB/min)"))) + ".");
         }
+        return md.ToString();
+    }
+
+    /// <summary>The namespace driver against its targets: Python p50 at c=1 within 3× the bare process, c=16 throughput at least 5× the fresh container's.</summary>
+    private static string Targets(BenchReport report)
+    {
+        var md = new StringBuilder();
+        var python = report.EndToEnd.Where(s => s.Driver == "namespaces" && s.Language == "python").ToList();
+        if (python.FirstOrDefault(s => s.Concurrency == 1) is { RatioP50: { } latency } one)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Namespace driver, Python c=1: p50 {one.P50:0} ms = **{latency:0.00}× the bare process** (target ≤ 3×: {(latency <= 3 ? "met" : "not met")}).");
+        if (python.MaxBy(s => s.Concurrency) is { Concurrency: > 1, RatioPerSecond: { } throughput } top)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Namespace driver, Python c={top.Concurrency}: {top.PerSecond:0.0} jobs/s = **{throughput:0.00}× the fresh-container floor** (target ≥ 5× at c=16: {(top.Concurrency == 16 && throughput >= 5 ? "met" : top.Concurrency == 16 ? "not met" : "not measured at 16")}).");
         return md.ToString();
     }
 

@@ -11,6 +11,8 @@ public sealed record ChaosOptions
     public int Concurrency { get; init; } = 16;
     /// <summary>How long to wait for every accepted job to finish once the chaos stops.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>The workers' sandbox driver (Sandbox:Driver): "docker" or "namespaces".</summary>
+    public string Driver { get; init; } = "docker";
 
     public static ChaosOptions Parse(string[] args)
     {
@@ -26,7 +28,8 @@ public sealed record ChaosOptions
                 "--no-redis-restart" => options with { RestartRedis = false },
                 "--fsync" => options with { AppendFsync = Next() is "always" or "everysec" ? args[i] : throw new ArgumentException("--fsync is always or everysec.") },
                 "--concurrency" => options with { Concurrency = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --jobs N --workers N --kill-every SECONDS --no-redis-restart --fsync always|everysec --concurrency N"),
+                "--driver" => options with { Driver = Next() is "docker" or "namespaces" ? args[i] : throw new ArgumentException("--driver is docker or namespaces.") },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --jobs N --workers N --kill-every SECONDS --no-redis-restart --fsync always|everysec --concurrency N --driver docker|namespaces"),
             };
         }
         return options.Jobs > 0 && options.Workers > 0 && options.KillEvery > TimeSpan.Zero

@@ -52,7 +52,7 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
     {
         var clock = Stopwatch.StartNew();
         output.WriteLine($"chaos {_run}: {options.Jobs} jobs, {options.Workers} workers, a kill every {options.KillEvery.TotalSeconds:F1} s, " +
-                         $"redis restart {(options.RestartRedis ? "once" : "off")}, appendfsync {options.AppendFsync}");
+                         $"redis restart {(options.RestartRedis ? "once" : "off")}, appendfsync {options.AppendFsync}, sandbox {options.Driver}");
         var builder = DistributedApplicationTestingBuilder.Create(graphLog);
         GoxecGraph.Build(builder, new GoxecGraphOptions
         {
@@ -64,6 +64,7 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
                 ["Worker__ReclaimIdle"] = "00:00:05",
                 ["Worker__ReclaimInterval"] = "00:00:01",
                 ["Worker__Concurrency"] = "2",
+                ["Sandbox__Driver"] = options.Driver,
                 // One client submits everything at once: anonymous limits would refuse most of it.
                 ["Gateway__Anonymous__Rate"] = "100000",
                 ["Gateway__Anonymous__Burst"] = "100000",

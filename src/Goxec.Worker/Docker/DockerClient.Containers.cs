@@ -15,6 +15,19 @@ public sealed partial class DockerClient
     public async Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default) =>
         (await InspectImageAsync(image, cancellationToken))?.ID;
 
+    public async Task<ImageDetails?> GetImageDetailsAsync(string image, CancellationToken cancellationToken = default) =>
+        await InspectImageAsync(image, cancellationToken) is { } inspect
+            ? new ImageDetails(inspect.ID, [.. inspect.Config?.Env ?? []], [.. inspect.RepoTags ?? []])
+            : null;
+
+    // Streamed, never buffered: a runtime image's filesystem is hundreds of megabytes.
+    public Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default) =>
+        CallAsync("GET", "containers/{id}/export", async ct =>
+        {
+            await using var tar = await _engine.Containers.ExportContainerAsync(id, ct);
+            await tar.CopyToAsync(destination, ct);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default)
     {
         var parameters = new ImagesListParameters();

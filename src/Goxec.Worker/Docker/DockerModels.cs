@@ -66,6 +66,9 @@ public sealed record ContainerState(
     DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, string> Labels);
 
+/// <summary>What a driver needs of an image besides running it: its content id, its environment, and whether any tag still names it.</summary>
+public sealed record ImageDetails(string Id, IReadOnlyList<string> Env, IReadOnlyList<string> RepoTags);
+
 /// <summary>An image as listed: its content id and the names ("repo:tag") it carries.</summary>
 public sealed record ImageSummary(string Id, IReadOnlyList<string> RepoTags);
 

@@ -20,6 +20,12 @@ public interface IDockerClient : IDisposable
     /// <summary>The image's content id ("sha256:…"), or null when the image is not there.</summary>
     Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
 
+    /// <summary>The image's id, environment and tags, or null when the image is not there.</summary>
+    Task<ImageDetails?> GetImageDetailsAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams a container's flattened filesystem as a tar (GET /containers/{id}/export) into <paramref name="destination"/>.</summary>
+    Task ExportContainerAsync(string id, Stream destination, CancellationToken cancellationToken = default);
+
     /// <summary>The engine's images (those whose name matches <paramref name="reference"/>, e.g. "goxec/runtime-*", when given), in one call.</summary>
     Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default);
 

@@ -73,8 +73,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
             StageResult? compile = null;
             if (compileLimits is not null)
             {
-                using (var stage = StartStage("compile", language.Id))
-                    compile = Measured(stage, "compile", language.Id,
+                using (var stage = StageSpans.Start("compile", language.Id))
+                    compile = StageSpans.Record(stage, "compile", language.Id,
                         await stages.RunAsync("compile", [.. language.Compile!, .. job.CompilerArgs ?? []], FixedStdin.Empty, compileLimits, events, cancellationToken));
                 ThrowIfNotStarted(compile);
                 compile = await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
@@ -91,8 +91,8 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
                 : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
             StageResult run;
-            using (var stage = StartStage("run", language.Id))
-                run = Measured(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken,
+            using (var stage = StageSpans.Start("run", language.Id))
+                run = StageSpans.Record(stage, "run", language.Id, await stages.RunAsync("run", [.. language.Run, .. job.Args], stdin, stageLimits, events, cancellationToken,
                     mergeStderr: job.MergeStderr));
             ThrowIfNotStarted(run);
             run = await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
@@ -223,22 +223,6 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
     {
         try { await call; } catch { /* reported by the caller */ }
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static Activity? StartStage(string stage, string language)
-    {
-        var span = GoxecDiagnostics.Worker.StartActivity("stage " + stage);
-        span?.SetTag("goxec.stage", stage);
-        span?.SetTag("goxec.language", language);
-        return span;
-    }
-
-    private static StageResult Measured(Activity? span, string stage, string language, StageResult result)
-    {
-        span?.SetTag("process.exit.code", result.ExitCode);
-        if (result.LimitExceeded is not null) span?.SetTag("goxec.limit_exceeded", result.LimitExceeded.ToString());
-        GoxecMetrics.StageDuration.Record(result.WallTimeMs / 1000.0, new("stage", stage), new("language", language));
-        return result;
     }
 
     /// <summary>

@@ -19,6 +19,13 @@ public static class ContainerSpecFactory
     /// <summary>On an idle warm container: the language it waits for. Labels cannot change, so a taken one keeps it; its name says whose job it runs.</summary>
     public const string PoolLabel = "goxec.pool";
 
+    /// <summary>Every stage's environment besides the image's own (these win): nothing secret, nothing of the engine's or the worker's.</summary>
+    public static readonly IReadOnlyList<string> Environment =
+        ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp"];
+
+    /// <summary>The host name every sandbox has.</summary>
+    public const string Hostname = "sandbox";
+
     /// <summary>The init (which reaps orphans) and the idle process: ours, not the job's, so they do not count against its processes.</summary>
     public const int OwnProcesses = 2;
 
@@ -81,9 +88,9 @@ public static class ContainerSpecFactory
         // exec runs as options.User, cannot signal it away with kill(-1); it never runs job input.
         User = "0:0",
         WorkingDir = options.WorkDir,
-        Hostname = "sandbox",
+        Hostname = Hostname,
         // Nothing secret is passed; the engine's own environment never reaches the job.
-        Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TMPDIR=/tmp"],
+        Env = [.. Environment],
         NetworkDisabled = true,
         Labels = labels,
         HostConfig = new HostConfig
@@ -108,7 +115,7 @@ public static class ContainerSpecFactory
                 new Ulimit("nofile", options.MaxOpenFiles, options.MaxOpenFiles),
                 new Ulimit("fsize", stages.Max(s => s.MaxFileSizeKb * 1024L), stages.Max(s => s.MaxFileSizeKb * 1024L)),
                 new Ulimit("core", 0, 0),
-                new Ulimit("cpu", stages.Max(s => s.CpuTimeMs) / 1000 + 3, stages.Max(s => s.CpuTimeMs) / 1000 + 3),
+                new Ulimit("cpu", StageRlimits.CpuCeilingSeconds(stages), StageRlimits.CpuCeilingSeconds(stages)),
                 // gVisor counts a uid's processes in its own kernel: the job's process limit (runc's would count the host's).
                 .. options.UserSpaceKernel ? [new Ulimit("nproc", stages.Max(s => s.MaxProcesses), stages.Max(s => s.MaxProcesses))] : (Ulimit[])[],
             ],

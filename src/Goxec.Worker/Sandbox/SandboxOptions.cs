@@ -11,6 +11,10 @@ public sealed class SandboxOptions
 {
     public const string Section = "Sandbox";
 
+    /// <summary>How jobs are isolated: "docker" (a fresh container per job) or "namespaces" (bubblewrap, see Namespaces/).</summary>
+    public string Driver { get; set; } = SandboxDrivers.Docker;
+    public Namespaces.NamespaceOptions Namespaces { get; set; } = new();
+
     /// <summary>CPU quota of the container in cores (NanoCpus): a job cannot starve its neighbours.</summary>
     public double Cpus { get; set; } = 1.0;
     public string WorkDir { get; set; } = "/box";
@@ -53,4 +57,12 @@ public sealed class SandboxOptions
     public TimeSpan MaxContainerLifetime =>
         UploadTimeout + TimeSpan.FromMilliseconds(CompileCeiling.WallTimeMs)
         + TimeSpan.FromMilliseconds(Math.Max(RunCeiling.WallTimeMs, InteractiveWallTime.TotalMilliseconds)) + TimeSpan.FromMinutes(1);
+}
+
+public static class SandboxDrivers
+{
+    public const string Docker = "docker";
+    public const string Namespaces = "namespaces";
+
+    public static bool IsKnown(string? driver) => driver is Docker or Namespaces;
 }

@@ -18,18 +18,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, StageLimits limits, IJobEvents? events,
         CancellationToken cancellationToken, bool mergeStderr = false)
     {
-        // The soft CPU rlimit sits a second above the limit: the host normally stops the stage first,
-        // at millisecond precision and for all its processes together; the rlimit is the backstop.
-        var cpuSeconds = (limits.CpuTimeMs + 999) / 1000 + 1;
-        var fileBytes = limits.MaxFileSizeKb * 1024L;
-        string[] wrapped =
-        [
-            options.Prlimit, $"--cpu={cpuSeconds}:{cpuSeconds + 1}", $"--fsize={fileBytes}:{fileBytes}",
-            $"--nofile={options.MaxOpenFiles}:{options.MaxOpenFiles}", "--core=0:0",
-            // gVisor counts the sandbox user's processes in its own kernel; runc's RLIMIT_NPROC would count the whole host's.
-            .. options.UserSpaceKernel ? [$"--nproc={limits.MaxProcesses}:{limits.MaxProcesses}"] : (string[])[],
-            "--", .. argv,
-        ];
+        var wrapped = StageRlimits.Wrap(options, limits, argv);
         // One pipe for both streams, so stderr lands in stdout in the order it was written (merging two pipes
         // after the fact cannot know that order). The program's words are "$@", never parsed by the shell.
         if (mergeStderr) wrapped = ["sh", "-c", "exec \"$@\" 2>&1", "sh", .. wrapped];
@@ -48,7 +37,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         }
         await watching;
         // After a kill the cgroup may be gone already; then the watcher's last sample stands.
-        var result = Measure(exec, usage?.Finish() ?? StageUsage.Unmeasured(missingCgroup), limits);
+        var result = StageOutcome.Measure(exec.Stdout, exec.Stderr, exec.ExitCode, exec.KilledFor, exec.WallMs, usage?.Finish() ?? StageUsage.Unmeasured(missingCgroup), limits);
         events?.StageExit(stage, result);
         return result;
     }
@@ -59,25 +48,6 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         using var exec = new Exec(64 * 1024);
         await RunExecAsync(exec, argv, new FixedStdin(stdin), wallTime, null, cancellationToken);
         return (exec.KilledFor is null ? exec.ExitCode : null, exec.Stderr.Text);
-    }
-
-    private static StageResult Measure(Exec exec, StageUsage usage, StageLimits limits)
-    {
-        var cpuMs = usage.CpuMs;
-        var signal = SignalNames.FromExitCode(exec.ExitCode);
-        var exceeded = exec.KilledFor;
-        if (exceeded == StageLimit.Wall && cpuMs >= limits.CpuTimeMs) exceeded = StageLimit.Cpu;
-        // Ended by the CPU rlimit (SIGXCPU at the soft limit, SIGKILL at the hard one) before the host saw it.
-        exceeded ??= signal == "SIGXCPU" || (signal == "SIGKILL" && cpuMs >= limits.CpuTimeMs) ? StageLimit.Cpu : null;
-        // The kernel's OOM killer acted in this stage, or an allocation met the limit and the program died of it.
-        exceeded ??= exec.ExitCode != 0 && (usage.OomKilled || usage.MemoryLimitHit) ? StageLimit.Memory : null;
-        var (stdout, stdoutEncoding) = exec.Stdout.Encoded();
-        var (stderr, stderrEncoding) = exec.Stderr.Encoded();
-        return new StageResult(stdout, stderr, exec.ExitCode, signal, exec.WallMs,
-            TimedOut: exceeded is StageLimit.Cpu or StageLimit.Wall,
-            OutputTruncated: exec.Stdout.Overflowed || exec.Stderr.Overflowed,
-            CpuTimeMs: cpuMs, MemoryKb: usage.PeakKb, LimitExceeded: exceeded,
-            StdoutEncoding: stdoutEncoding, StderrEncoding: stderrEncoding, MeasurementNotes: usage.Notes);
     }
 
     /// <summary>Samples the cgroup until stopped; stops the container once the stage's CPU time passes the limit.</summary>
@@ -166,7 +136,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
     {
         try
         {
-            await stdin.FeedAsync(session, signal => SignalAsync(signal, ct), ct);
+            await stdin.FeedAsync(new ExecStdin(session), signal => SignalAsync(signal, ct), ct);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException
                                        or StackExchange.Redis.RedisConnectionException)
@@ -218,5 +188,13 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         public bool TryMarkKilled(string reason) => Interlocked.CompareExchange(ref _killedFor, reason, null) is null;
         public int? ExitCode;
         public long WallMs;
+    }
+
+    /// <summary>An exec's attached stream as a stage's standard input.</summary>
+    private sealed class ExecStdin(IExecSession session) : IStdinTarget
+    {
+        public Task WriteStdinAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => session.WriteStdinAsync(data, cancellationToken);
+
+        public Task CloseStdinAsync(CancellationToken cancellationToken = default) => session.CloseStdinAsync(cancellationToken);
     }
 }

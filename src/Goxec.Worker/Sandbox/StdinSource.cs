@@ -6,15 +6,24 @@ namespace Goxec.Worker.Sandbox;
 /// <summary>What a stage's stdin gets: fixed bytes, or (interactive runs) what the user types, live.</summary>
 public interface IStdinSource
 {
-    /// <summary>Feeds the session until end of input; <paramref name="signal"/> delivers a requested signal.</summary>
-    Task FeedAsync(IExecSession session, Func<string, Task> signal, CancellationToken ct);
+    /// <summary>Feeds the stage until end of input; <paramref name="signal"/> delivers a requested signal.</summary>
+    Task FeedAsync(IStdinTarget session, Func<string, Task> signal, CancellationToken ct);
+}
+
+/// <summary>A running stage's standard input, whichever driver runs it (an exec's attached stream, a process's pipe).</summary>
+public interface IStdinTarget
+{
+    Task WriteStdinAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the input: the program reads end of file.</summary>
+    Task CloseStdinAsync(CancellationToken cancellationToken = default);
 }
 
 public sealed class FixedStdin(byte[] bytes) : IStdinSource
 {
     public static readonly FixedStdin Empty = new([]);
 
-    public async Task FeedAsync(IExecSession session, Func<string, Task> signal, CancellationToken ct)
+    public async Task FeedAsync(IStdinTarget session, Func<string, Task> signal, CancellationToken ct)
     {
         if (bytes.Length > 0) await session.WriteStdinAsync(bytes, ct);
         await session.CloseStdinAsync(ct);
@@ -31,7 +40,7 @@ public sealed class InteractiveStdin(JobEventLog log, Nudges nudges, string jobI
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private const int Batch = 100;
 
-    public async Task FeedAsync(IExecSession session, Func<string, Task> signal, CancellationToken ct)
+    public async Task FeedAsync(IStdinTarget session, Func<string, Task> signal, CancellationToken ct)
     {
         await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Stdin(jobId));
         if (initial.Length > 0) await session.WriteStdinAsync(initial, ct);

@@ -16,12 +16,13 @@ public class BenchSmokeTests
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
+        TestDriver.RequirePrerequisites(Goxec.Worker.Sandbox.SandboxDrivers.Namespaces);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(8));
         var output = Directory.CreateTempSubdirectory("goxec-bench-");
         try
         {
-            var options = new BenchOptions { Quick = true, Concurrency = [1, 2], Ingest = 24, Connections = 4, OutDir = output.FullName };
+            var options = new BenchOptions { Quick = true, Concurrency = [1, 2], Ingest = 24, Connections = 4, OutDir = output.FullName, Drivers = ["docker", "namespaces"] };
             var log = new StringWriter();
             var report = await new BenchRun(options, log, TextWriter.Null).RunAsync(timeout.Token);
             var folder = BenchOutput.Folder(options.OutDir);
@@ -30,10 +31,11 @@ public class BenchSmokeTests
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.FullName, "latest", "bench.json"), timeout.Token));
             var floors = json.RootElement.GetProperty("floors").EnumerateArray().ToList();
             var e2e = json.RootElement.GetProperty("endToEnd").EnumerateArray().ToList();
-            // Floors: bare, two engine languages and docker run, at concurrency 1 and 2.
-            Assert.Equal(8, floors.Count);
-            // Two languages at two concurrencies, per pool setting measured.
-            Assert.Equal(4 * (BenchRun.WorkerHasPool ? 2 : 1), e2e.Count);
+            // Floors: bare, bubblewrap, two engine languages and docker run, at concurrency 1 and 2.
+            Assert.Equal(10, floors.Count);
+            // Two languages at two concurrencies, per pool setting measured on the container driver, and on the namespace driver.
+            Assert.Equal(4 * ((BenchRun.WorkerHasPool ? 2 : 1) + 1), e2e.Count);
+            Assert.Equal(4, e2e.Count(s => s.GetProperty("driver").GetString() == "namespaces"));
             foreach (var scenario in floors.Concat(e2e))
             {
                 var name = scenario.GetProperty("name").GetString();
@@ -42,7 +44,8 @@ public class BenchSmokeTests
                 Assert.True(scenario.GetProperty("errors").GetInt32() == 0, $"{name} had errors\n{log}");
                 Assert.True(scenario.GetProperty("p50").GetDouble() <= scenario.GetProperty("p99").GetDouble(), name);
             }
-            Assert.All(e2e, s => Assert.True(s.GetProperty("ratioP50").GetDouble() > 0, "every end-to-end figure is set against its floor"));
+            Assert.All(e2e, s => Assert.True(s.GetProperty("ratioP50").GetDouble() > 0 && s.GetProperty("ratioPerSecond").GetDouble() > 0,
+                "every end-to-end figure is set against its floors"));
 
             var ingest = json.RootElement.GetProperty("ingest");
             Assert.Equal(24, ingest.GetProperty("accepted").GetInt32());

@@ -60,6 +60,9 @@ public class HostileGraphFixture : GoxecGraphFixture
             for (var i = 0; i < 20 && (left = await Infrastructure.JobContainers.ListAsync(Docker, id, ct).WaitAsync(Timeout, ct)).Count > 0; i++)
                 await Task.Delay(250, ct);
             Assert.True(left.Count == 0, $"Container of job {id} is still there: {string.Join(", ", left.Select(c => $"{c.Names[0]} {c.State}"))}");
+            // The namespace driver removes a job's cgroups and files before it stores the result.
+            var sandboxes = Infrastructure.NamespaceLeftovers.Of(id);
+            Assert.True(sandboxes.Count == 0, $"Namespace sandbox of job {id} is still there: {string.Join(", ", sandboxes)}");
         }
         // Other suites may be starting and removing containers right now: only what stays orphaned counts.
         var orphans = await OrphansAsync(ct);

@@ -52,7 +52,7 @@ public class LanguageTests(LanguagesGraphFixture graph)
     {
         var expected = ExpectedFailure(language);
 
-        var job = await graph.RunAsync(new { language, files = new[] { Program(language, Directory.EnumerateFiles(Path.Combine(Runtimes, language, "tests"), "fail.*").Select(Path.GetFileName).Single()!) } });
+        var job = await graph.RunAsync(new { language, files = new[] { Program(language, FailingProgram(language)) } });
 
         GoxecGraphFixture.AssertVerdict(expected, job);
         if (expected == "compile_error") Assert.Equal(JsonValueKind.Null, job.GetProperty("run").ValueKind);
@@ -87,12 +87,16 @@ public class LanguageTests(LanguagesGraphFixture graph)
     }
 
     /// <summary>tests/expect.yaml's <c>fail:</c> — compile_error, runtime_error, or none.</summary>
-    private static string ExpectedFailure(string language) =>
+    internal static string ExpectedFailure(string language) =>
         File.ReadLines(Path.Combine(Runtimes, language, "tests", "expect.yaml"))
             .Select(l => l.Split(':', 2)).Single(p => p[0].Trim() == "fail")[1].Trim();
 
+    /// <summary>The file name of the language's failing program (<c>tests/fail.*</c>).</summary>
+    internal static string FailingProgram(string language) =>
+        Directory.EnumerateFiles(Path.Combine(Runtimes, language, "tests"), "fail.*").Select(Path.GetFileName).Single()!;
+
     /// <summary>The test program as a file named like the language's entry file, so project layouts (Main.java…) hold.</summary>
-    private static object Program(string language, string fileName)
+    internal static object Program(string language, string fileName)
     {
         var definition = LanguageCatalog.LoadDefault().Find(language)!;
         return new { name = definition.File, content = File.ReadAllText(Path.Combine(Runtimes, language, "tests", fileName)) };

@@ -19,6 +19,7 @@ public class GoxecGraphFixture : IAsyncLifetime
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
+        TestDriver.RequirePrerequisites(Driver);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         App = await Hosting.GoxecTestGraph.StartAsync(new GoxecGraphOptions
         {
@@ -27,8 +28,8 @@ public class GoxecGraphFixture : IAsyncLifetime
             Workers = 2,
             ApiReplicas = ApiReplicas,
             BuildWeb = BuildWeb,
-            // Every graph's operator key, whatever else a fixture sets: the suite acts as the operator.
-            Environment = new Dictionary<string, string>(Environment()) { ["Gateway__AdminKey"] = AdminKey },
+            // Every graph's operator key and sandbox driver, whatever else a fixture sets: the suite acts as the operator.
+            Environment = new Dictionary<string, string>(Environment().Concat(TestDriver.Settings(Driver))) { ["Gateway__AdminKey"] = AdminKey },
         }, cts.Token);
         // The suite acts as the operator: dead-letter retries need the admin key, and the admin is not rate limited.
         Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
@@ -36,6 +37,9 @@ public class GoxecGraphFixture : IAsyncLifetime
     }
 
     protected virtual int ApiReplicas => 1;
+
+    /// <summary>The workers' sandbox driver: this run's (<see cref="TestDriver"/>) unless a fixture needs a given one.</summary>
+    protected virtual string Driver => TestDriver.Current;
 
     /// <summary>Builds src/Goxec.Web (when dist is stale) so the Api serves the browser app.</summary>
     protected virtual bool BuildWeb => false;

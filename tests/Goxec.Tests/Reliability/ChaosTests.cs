@@ -14,11 +14,12 @@ public class ChaosTests
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
+        TestDriver.RequirePrerequisites();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(8));
         var log = new StringWriter();
 
-        var report = await new ChaosRun(new ChaosOptions { Jobs = 60, Workers = 3, KillEvery = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromMinutes(4) }, log)
+        var report = await new ChaosRun(new ChaosOptions { Jobs = 60, Workers = 3, KillEvery = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromMinutes(4), Driver = TestDriver.Current }, log)
             .RunAsync(timeout.Token);
 
         Assert.True(report.Clean, $"{report}\n{log}");
