@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Goxec.Hosting;
+using Goxec.AppHost;
+using Goxec.Graph;
 using Goxec.Redis;
-using Goxec.Tests.Hosting;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Gateway;
@@ -20,20 +20,20 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public const long MaxBacklog = 2_000;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public DistributedApplication App { get; private set; } = null!;
+    public RunningGraph App { get; private set; } = null!;
     public RedisClient Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
     public async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var redis = builder.AddRedis("redis");
-        builder.AddProject<Projects.Goxec_Api>("api")
-            .WithReference(redis).WaitFor(redis)
-            .WithReplicas(3)
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(new Dictionary<string, string>
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        App = await RunningGraph.StartAsync(new GoxecGraphOptions
+        {
+            ApiPort = 0,
+            ApiReplicas = 3,
+            BuildWeb = false,
+            Environment = new Dictionary<string, string>
             {
                 ["Gateway__AdminKey"] = AdminKey,
                 ["Gateway__WebhookSecret"] = WebhookSecret,
@@ -48,10 +48,13 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
                 ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
                 ["Gateway__BacklogCacheTime"] = "00:00:00.200",
                 ["Submission__MaxRequestBytes"] = "1048576",
-            });
-        App = builder.Build();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await App.StartAsync(cts.Token);
+            },
+        }, cts.Token, builder =>
+        {
+            // The graph without its workers: the tests finish jobs themselves, through the job store.
+            builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker"));
+        });
+        // Each replica's own address: a test that needs three replicas to agree talks to each one.
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
         Redis = new RedisClient(App.ConnectionString("redis"));
     }

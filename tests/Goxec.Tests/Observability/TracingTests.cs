@@ -55,7 +55,10 @@ public class TracingTests(ObservabilityGraphFixture graph) : IClassFixture<Obser
         Assert.Contains("true", kinds);
     }
 
-    /// <summary>Every span of the trace the job's "process job" span belongs to, once its worker has written it.</summary>
+    /// <summary>
+    /// Every span of the trace the job's "process job" span belongs to, once its worker has written it and the
+    /// Api has written its request span (which ends just after the response the test already has).
+    /// </summary>
     private async Task<List<Span>> SpansOfJobAsync(string id)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -63,7 +66,8 @@ public class TracingTests(ObservabilityGraphFixture graph) : IClassFixture<Obser
         while (true)
         {
             var all = ReadSpans();
-            if (all.FirstOrDefault(s => s.Name == "process job" && s.Tags.GetValueOrDefault("goxec.job.id") == id) is { } process)
+            if (all.FirstOrDefault(s => s.Name == "process job" && s.Tags.GetValueOrDefault("goxec.job.id") == id) is { } process
+                && all.Any(s => s.TraceId == process.TraceId && s.Kind == "Server"))
                 return all.Where(s => s.TraceId == process.TraceId).ToList();
             try { await Task.Delay(200, deadline.Token); }
             catch (OperationCanceledException) { Assert.Fail($"No 'process job' span for {id} in {graph.SpanDirectory}:\n{graph.RecentLogs()}"); }

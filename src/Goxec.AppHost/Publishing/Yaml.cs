@@ -1,6 +1,6 @@
 using YamlDotNet.Serialization;
 
-namespace Goxec.Hosting;
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>
 /// Manifests are built as ordered maps and lists (the shape the files have) and serialized here.

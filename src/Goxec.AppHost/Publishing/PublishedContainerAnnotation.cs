@@ -1,30 +1,26 @@
-namespace Goxec.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>
-/// How a resource runs when the graph is published instead of run: its image, probes, limits,
-/// volume and the environment it gets there. Local runs ignore all of it.
+/// How a resource of the Aspire model runs when the graph is published as docker-compose or Kubernetes
+/// files: what Aspire's annotations do not already say (its image, container port, limits, volume, the
+/// engine it drives, its environment there). Probes (<see cref="EndpointProbeAnnotation"/>), replicas
+/// (<see cref="ReplicaAnnotation"/>), external endpoints, references and waits are read from Aspire's own
+/// annotations. Local runs ignore all of it.
 /// </summary>
-public sealed class ContainerSettings
+public sealed class PublishedContainerAnnotation : IResourceAnnotation
 {
-    /// <summary>Image repository without a tag (e.g. "goxec/api"); null means "not published" (a build step).</summary>
-    public string? Image { get; internal set; }
+    /// <summary>Image repository without a tag (e.g. "goxec/api").</summary>
+    public required string Image { get; init; }
 
     /// <summary>The port the process listens on inside its container, or null when nothing connects to it.</summary>
-    public int? ContainerPort { get; internal set; }
-
-    /// <summary>Restart the container when this stops answering 200 (<c>/alive</c>: the process works).</summary>
-    public string? LivenessPath { get; internal set; }
-
-    /// <summary>Send traffic only while this answers 200 (<c>/health</c>: every dependency answers).</summary>
-    public string? ReadinessPath { get; internal set; }
+    public int? ContainerPort { get; init; }
 
     public ComputeResources? Compute { get; internal set; }
 
     /// <summary>A shell line that exits 0 when ready, for servers without HTTP (Redis).</summary>
     public string? ReadinessCommand { get; internal set; }
-
-    /// <summary>Reachable from outside the deployment (a published port, a Service to put an Ingress on).</summary>
-    public bool External { get; internal set; }
 
     /// <summary>The uid the image's process runs as (for the platform's checks and volume ownership); null for root.</summary>
     public int? User { get; internal set; }
@@ -44,6 +40,9 @@ public sealed class ContainerSettings
 
     /// <summary>Parameters this container's values use; the publisher generates each once.</summary>
     internal HashSet<ParameterResource> Parameters { get; } = [];
+
+    /// <summary>What others put in <c>ConnectionStrings__{name}</c> when they reference this resource.</summary>
+    internal PublishedVariableValue? ConnectionString { get; set; }
 }
 
 /// <summary>Requests are what the scheduler reserves; limits are where the platform throttles or kills.</summary>
@@ -51,16 +50,8 @@ public sealed record ComputeResources(double CpuRequest, int MemoryRequestMb, do
 
 public sealed record DataVolume(string Name, string MountPath, int SizeGb);
 
+/// <summary>A value of the published deployment, and whether it belongs in the platform's secret store.</summary>
+public sealed record PublishedVariableValue(Func<PublishContext, string> Value, bool IsSecret);
+
 /// <summary>An environment variable of the published container; secret ones go to the platform's secret store.</summary>
 public sealed record PublishedVariable(string Name, Func<PublishContext, string> Value, bool IsSecret);
-
-/// <summary>
-/// A value supplied at publish time. Secret parameters are generated once (random) and kept in the
-/// output's git-ignored secrets folder, so publishing again does not change a password Redis already uses.
-/// </summary>
-public sealed class ParameterResource(string name, bool secret)
-{
-    public string Name { get; } = name;
-
-    public bool Secret { get; } = secret;
-}

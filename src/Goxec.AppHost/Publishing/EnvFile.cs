@@ -1,4 +1,4 @@
-namespace Goxec.Hosting;
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>KEY=VALUE lines, the format both docker-compose's env_file and kustomize's generators read.</summary>
 internal static class EnvFile

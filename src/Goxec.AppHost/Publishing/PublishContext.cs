@@ -1,4 +1,6 @@
-namespace Goxec.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>What a published value may depend on: parameter values and the image tags to deploy.</summary>
 public sealed class PublishContext(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> imageTags)

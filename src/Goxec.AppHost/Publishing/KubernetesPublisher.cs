@@ -1,6 +1,7 @@
 using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
 
-namespace Goxec.Hosting;
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>
 /// Kubernetes manifests as a kustomize folder (<c>kubectl apply -k DIR</c>): a Deployment per stateless
@@ -43,7 +44,7 @@ internal static class KubernetesPublisher
     private static IEnumerable<object> Documents(PublishedService service)
     {
         yield return service.Container.Volume is null ? Deployment(service) : StatefulSet(service);
-        if (service.Container.ContainerPort is { } port && (service.Container.External || service.Resource is IResourceWithConnectionString))
+        if (service.Container.ContainerPort is { } port && (service.External || service.Resource is IResourceWithConnectionString))
             yield return Service(service, port);
     }
 
@@ -124,8 +125,8 @@ internal static class KubernetesPublisher
             ("command", container.Command?.Invoke().ToList()),
             ("envFrom", envFrom),
             ("ports", container.ContainerPort is { } port ? new List<object> { Yaml.Map(("name", "main"), ("containerPort", port)) } : null),
-            ("livenessProbe", LivenessProbe(container)),
-            ("readinessProbe", ReadinessProbe(container)),
+            ("livenessProbe", LivenessProbe(service)),
+            ("readinessProbe", ReadinessProbe(service)),
             ("resources", container.Compute is { } c ? Yaml.Map(
                 ("requests", Yaml.Map(("cpu", Cpu(c.CpuRequest)), ("memory", $"{c.MemoryRequestMb}Mi"))),
                 ("limits", Yaml.Map(("cpu", Cpu(c.CpuLimit)), ("memory", $"{c.MemoryLimitMb}Mi")))) : null),
@@ -144,23 +145,23 @@ internal static class KubernetesPublisher
                 ("volumes", volumes.Count > 0 ? volumes : null))));
     }
 
-    private static Dictionary<string, object> ContainerSecurity(ContainerSettings container) =>
+    private static Dictionary<string, object> ContainerSecurity(PublishedContainerAnnotation container) =>
         container.DockerEngineAccess
             // Root only to open the node's socket (owned by root:docker); no capabilities beyond that are needed.
             ? Yaml.Map(("runAsUser", 0), ("allowPrivilegeEscalation", false), ("capabilities", Yaml.Map(("drop", new List<string> { "ALL" }))))
             : Yaml.Map(("allowPrivilegeEscalation", false), ("readOnlyRootFilesystem", true), ("capabilities", Yaml.Map(("drop", new List<string> { "ALL" }))));
 
-    private static Dictionary<string, object>? LivenessProbe(ContainerSettings container) => container switch
+    private static Dictionary<string, object>? LivenessProbe(PublishedService service) => (service.Container, service.LivenessPath) switch
     {
-        { LivenessPath: { } path, ContainerPort: { } port } => Probe(("httpGet", Yaml.Map(("path", path), ("port", port)))),
-        { ContainerPort: { } port } => Probe(("tcpSocket", Yaml.Map(("port", port)))),
+        ({ ContainerPort: { } port }, { } path) => Probe(("httpGet", Yaml.Map(("path", path), ("port", port)))),
+        ({ ContainerPort: { } port }, null) => Probe(("tcpSocket", Yaml.Map(("port", port)))),
         _ => null,
     };
 
-    private static Dictionary<string, object>? ReadinessProbe(ContainerSettings container) => container switch
+    private static Dictionary<string, object>? ReadinessProbe(PublishedService service) => (service.Container, service.ReadinessPath) switch
     {
-        { ReadinessCommand: { } line } => Probe(("exec", Yaml.Map(("command", new List<string> { "sh", "-c", line })))),
-        { ReadinessPath: { } path, ContainerPort: { } port } => Probe(("httpGet", Yaml.Map(("path", path), ("port", port)))),
+        ({ ReadinessCommand: { } line }, _) => Probe(("exec", Yaml.Map(("command", new List<string> { "sh", "-c", line })))),
+        ({ ContainerPort: { } port }, { } path) => Probe(("httpGet", Yaml.Map(("path", path), ("port", port)))),
         _ => null,
     };
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Goxec.Hosting;
+namespace Goxec.AppHost.Publishing;
 
 /// <summary>
 /// docker-compose.yml for one Docker host. No container_name anywhere, so <c>--scale worker=N</c>
@@ -12,7 +12,7 @@ internal static class ComposePublisher
 
     public static IReadOnlyList<string> Write(IReadOnlyList<PublishedService> services, string output)
     {
-        if (services.FirstOrDefault(s => s.Container.External && s.Replicas > 1) is { } scaled)
+        if (services.FirstOrDefault(s => s.External && s.Replicas > 1) is { } scaled)
             throw new ArgumentException($"Compose publishes '{scaled.Name}' on one host port, so it cannot have {scaled.Replicas} replicas; use k8s, or one replica behind your own proxy.");
         var volumes = services.Where(s => s.Container.Volume is not null).ToDictionary(s => s.Container.Volume!.Name, _ => (object)new Dictionary<string, object>());
         var document = Yaml.Map(
@@ -39,14 +39,14 @@ internal static class ComposePublisher
             ("command", container.Command?.Invoke().Select(Escape).ToList()),
             ("environment", service.Environment.Count > 0 ? service.Environment.ToDictionary(e => e.Key, e => Escape(e.Value)) : null),
             ("env_file", service.Secrets.Count > 0 ? new List<string> { $"secrets/{service.Name}.env" } : null),
-            ("ports", container.External && container.ContainerPort is { } port
+            ("ports", service.External && container.ContainerPort is { } port
                 ? new List<object> { Yaml.Map(("target", port), ("published", $"${{{PortVariable}:-{port}}}")) }
                 : null),
             ("volumes", volumes.Count > 0 ? volumes : null),
             ("depends_on", service.DependsOn.Count > 0
                 ? service.DependsOn.ToDictionary(d => d, _ => (object)Yaml.Map(("condition", "service_healthy")))
                 : null),
-            ("healthcheck", HealthCheck(container)),
+            ("healthcheck", HealthCheck(service)),
             ("restart", "unless-stopped"),
             ("stop_grace_period", $"{(int)container.StopGracePeriod.TotalSeconds}s"),
             ("scale", service.Replicas),
@@ -57,13 +57,13 @@ internal static class ComposePublisher
     }
 
     /// <summary>One health check serves both purposes here: depends_on waits for it, and `ps` shows it.</summary>
-    private static Dictionary<string, object>? HealthCheck(ContainerSettings container)
+    private static Dictionary<string, object>? HealthCheck(PublishedService service)
     {
-        List<string>? test = container switch
+        List<string>? test = (service.Container, service.ReadinessPath) switch
         {
-            { ReadinessCommand: { } line } => ["CMD-SHELL", Escape(line)],
+            ({ ReadinessCommand: { } line }, _) => ["CMD-SHELL", Escape(line)],
             // The images have bash but no curl: /dev/tcp keeps them small.
-            { ReadinessPath: { } path, ContainerPort: { } port } =>
+            ({ ContainerPort: { } port }, { } path) =>
                 ["CMD", "bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"],
             _ => null,
         };
