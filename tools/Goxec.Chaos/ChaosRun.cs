@@ -149,7 +149,8 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         {
             await Task.Delay(options.KillEvery, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (ct.IsCancellationRequested) return;
-            var victims = app.GetReplicas("worker").Where(w => w.State == "Running" && w.AppProcessId is not null).ToList();
+            // A worker whose program is up and answering (healthy): a replica still being launched is not a worker yet.
+            var victims = app.GetReplicas("worker").Where(w => w.IsHealthy && w.AppProcessId is { } pid && pid != w.ProcessId).ToList();
             if (victims.Count == 0) continue;
             var victim = victims[Random.Shared.Next(victims.Count)];
             try

@@ -42,12 +42,43 @@ public sealed class RunningGraph : IAsyncDisposable
         return await StartAsync(builder, ct, log);
     }
 
-    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(GoxecGraphOptions options, CancellationToken ct, bool dashboard = false) =>
-        DistributedApplicationTestingBuilder.CreateAsync(typeof(GoxecGraph), Arguments(options), (app, _) =>
+    /// <summary>
+    /// The AppHost's builder with its model, not started. With <paramref name="dashboard"/> the Aspire dashboard
+    /// runs too, on free loopback ports without a login (as <c>./goxec up</c> runs it), and the services export
+    /// their telemetry to it.
+    /// </summary>
+    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(GoxecGraphOptions options, CancellationToken ct, bool dashboard = false)
+    {
+        string[] args = dashboard
+            ?
+            [
+                .. Arguments(options),
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ]
+            : Arguments(options);
+        return DistributedApplicationTestingBuilder.CreateAsync(typeof(GoxecGraph), args, (app, _) =>
         {
             app.DisableDashboard = !dashboard;
             app.AllowUnsecuredTransport = true;
         }, ct);
+    }
+
+    /// <summary>The Aspire dashboard's address when it runs (the AppHost's ASPNETCORE_URLS).</summary>
+    public Uri? DashboardUrl =>
+        Aspire.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ASPNETCORE_URLS"] is { Length: > 0 } urls
+            ? new Uri(urls.Split(';')[0])
+            : null;
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 
     /// <summary>The options as the AppHost reads them: <c>--Goxec:Workers=2</c>, <c>--Goxec:Environment:Name=value</c>, ….</summary>
     public static string[] Arguments(GoxecGraphOptions options)

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Goxec.Jobs;
 using Goxec.Redis;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace Goxec.Worker.Queue;
 
@@ -11,7 +13,7 @@ namespace Goxec.Worker.Queue;
 /// this worker's claims fresh so a short reclaim time never steals a long-running job.
 /// </summary>
 public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
-    ILogger<JobConsumer> logger)
+    ResiliencePipelineProvider<string> pipelines, ILogger<JobConsumer> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
@@ -144,25 +146,20 @@ public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor
         }
     }
 
-    /// <summary>Runs a step until it succeeds or the worker stops; Redis being away is waited out with backoff.</summary>
+    /// <summary>Runs a step until it succeeds or the worker stops: Redis being away is waited out (the outage pipeline).</summary>
     private async Task Retry(Func<Task> step, CancellationToken ct)
     {
-        for (var delay = TimeSpan.FromMilliseconds(100); !ct.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        var context = ResilienceContextPool.Shared.Get("Queue step", ct);
+        try
         {
-            try
-            {
-                await step();
-                return;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning("Queue step failed ({Error}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await pipelines.GetPipeline(Microsoft.Extensions.Hosting.ResiliencePipelines.Outage).ExecuteAsync(async _ => await step(), context);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
