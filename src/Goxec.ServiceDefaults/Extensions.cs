@@ -39,14 +39,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health</c>: ready, every dependency answers. <c>/alive</c>: the process is up. <c>/metrics</c>: every
+    /// <c>/health</c>: ready, every dependency answers (JSON: each check's status and what it found). <c>/alive</c>: the process is up. <c>/metrics</c>: every
     /// instrument in the Prometheus text format. Unlike the template's, these are mapped in every environment:
     /// deployments probe them (Kubernetes liveness and readiness, compose's health check) and Prometheus scrapes.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).ExcludeFromDescription();
-        app.MapHealthChecks(HealthEndpointPath).ExcludeFromDescription();
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync }).ExcludeFromDescription();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) })
             .ExcludeFromDescription();
         return app;

@@ -11,11 +11,28 @@ public enum Signal { SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGTERM =
 /// </summary>
 public static class ProcessTree
 {
-    /// <summary>The only child of <paramref name="pid"/> when it has one (dotnet run's program), else <paramref name="pid"/> itself.</summary>
-    public static int AppOf(int pid)
+    /// <summary>
+    /// The program a launched process stands for: <c>dotnet run</c>'s only child once it has started it (null
+    /// before), and any other process itself.
+    /// </summary>
+    public static int? AppOf(int pid)
     {
         var children = Children(pid);
-        return children.Count == 1 ? children[0] : pid;
+        if (children.Count == 1) return children[0];
+        return IsDotnetRun(pid) ? null : pid;
+    }
+
+    private static bool IsDotnetRun(int pid)
+    {
+        try
+        {
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return args.Length > 1 && Path.GetFileName(args[0]) == "dotnet" && args[1] == "run";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public static IReadOnlyList<int> Children(int pid)

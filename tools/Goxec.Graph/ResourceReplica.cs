@@ -77,6 +77,28 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         if (!result.Success) throw new InvalidOperationException($"Starting '{Name}' failed: {result.Message}");
     }
 
+    /// <summary>
+    /// Waits until the replica's current program answers 200 on /health itself: right after a restart the
+    /// orchestrator's snapshot may still carry the health of the process before.
+    /// </summary>
+    public async Task WaitUntilAnsweringAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            if (State == KnownResourceStates.Running && AppProcessId is not null && Endpoint is { } endpoint)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(endpoint, "/health"), ct);
+                    if (response.IsSuccessStatusCode) return;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
+            }
+            await Task.Delay(200, ct);
+        }
+    }
+
     /// <summary>Completes when <paramref name="condition"/> holds; checked at every state change and log line.</summary>
     public Task WaitUntilAsync(Func<ResourceReplica, bool> condition, CancellationToken ct) => app.WaitUntilAsync(() => condition(this), ct);
 
@@ -85,7 +107,8 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         lock (_lock) _snapshot = snapshot;
     }
 
-    internal void AddLog(string line)
+    /// <summary>Keeps the line (without the orchestrator's timestamp) and returns it so.</summary>
+    internal string AddLog(string line)
     {
         // The orchestrator's console lines start with their timestamp; the program's own line follows.
         if (line.Length > 29 && line[4] == '-' && line[10] == 'T' && line.IndexOf("Z ", 19, 12, StringComparison.Ordinal) is var end and > 0)
@@ -95,5 +118,6 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
             if (_logs.Count == 400) _logs.Dequeue();
             _logs.Enqueue(line);
         }
+        return line;
     }
 }

@@ -215,8 +215,8 @@ public sealed class RunningGraph : IAsyncDisposable
             {
                 foreach (var line in batch)
                 {
-                    replica.AddLog(line.Content);
-                    if (_log is not null) lock (_log) _log.WriteLine($"{replica.Name} | {line.Content}");
+                    var text = replica.AddLog(line.Content);
+                    if (_log is not null) lock (_log) _log.WriteLine($"{replica.Name} | {text}");
                 }
                 Changed();
             }

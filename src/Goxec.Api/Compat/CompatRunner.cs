@@ -1,7 +1,6 @@
 using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Jobs;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Api.Compat;
@@ -28,4 +27,4 @@ internal sealed class CompatRunner(JobSubmission submission, JobStore store, Job
 }
 
 /// <summary>A job id (and the job, when waited for), or the validation errors, or the gateway's refusal.</summary>
-internal sealed record Submitted(string? Id, JobView? Job, Dictionary<string, string[]> Errors, ProblemHttpResult? Refusal);
+internal sealed record Submitted(string? Id, JobView? Job, Dictionary<string, string[]> Errors, Refusal? Refusal);

@@ -37,9 +37,7 @@ public static class GatewayExtensions
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(Caller.KindClaim, nameof(CallerKind.Admin)));
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
-            .Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, p => p
-                .WithOrigins(gateway.Value.AllowedOrigins).AllowAnyHeader().AllowAnyMethod()
-                .WithExposedHeaders("Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")));
+            .Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, p => CrossOrigin.Configure(p, gateway.Value)));
 
         // Caps the framework enforces before any of our code runs: body (413), and a backstop for headers
         // (431) well above Gateway:MaxRequestHeadersBytes, which RequestHeaderLimit enforces with a problem body.
@@ -51,9 +49,10 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Header size, CORS, then the Origin check, then who is calling, then whether they may and how fast.</summary>
+    /// <summary>Retry-After on every refusal, header size, CORS, then the Origin check, then who is calling, then whether they may and how fast.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.UseMiddleware<RetryAfterPolicy>();
         app.UseMiddleware<RequestHeaderLimit>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<OriginPolicy>();

@@ -15,6 +15,9 @@ public sealed class SubmitsJobsMetadata;
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket, QueueBacklog backlog, IOptions<GatewayOptions> options)
 {
+    /// <summary>A backlog drains at the workers' pace: seconds, not milliseconds.</summary>
+    public static readonly TimeSpan BacklogRetry = TimeSpan.FromSeconds(5);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
@@ -26,9 +29,9 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             if (!decision.Allowed)
             {
                 GoxecMetrics.RateLimitRejections.Add(1);
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                await new Refusal(StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"The rate limit of {caller.Name} is {limits.Rate:0.###} requests per second with bursts of {limits.Burst}; " +
-                    $"retry after {context.Response.Headers.RetryAfter} s.");
+                    $"retry after {Refusal.Seconds(decision.RetryAfter)} s.", decision.RetryAfter).ExecuteAsync(context);
                 return;
             }
         }
@@ -37,9 +40,9 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             var (full, length) = await backlog.CheckAsync(context.RequestAborted);
             if (full)
             {
-                context.Response.Headers.RetryAfter = "5";
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Goxec is busy",
-                    $"{length} jobs are waiting, more than the {options.Value.MaxQueueBacklog} Goxec queues at once. Retry later.");
+                await new Refusal(StatusCodes.Status503ServiceUnavailable, "Goxec is busy",
+                    $"{length} jobs are waiting, more than the {options.Value.MaxQueueBacklog} Goxec queues at once. Retry later.",
+                    BacklogRetry).ExecuteAsync(context);
                 return;
             }
         }

@@ -22,8 +22,16 @@ public sealed class GatewayOptions
     /// <summary>Peers whose X-Forwarded-For is believed (CIDRs, e.g. "10.0.0.0/8", "::1/128"). None by default.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
-    /// <summary>Browser origins allowed by CORS and on WebSocket connects, e.g. "https://ide.example.com". Same-origin only by default.</summary>
+    /// <summary>
+    /// Browser origins allowed by CORS and on WebSocket connects, e.g. "https://ide.example.com"; <c>*</c> allows any
+    /// origin. Same-origin only by default.
+    /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Whether <see cref="AllowedOrigins"/> holds <c>*</c>: any web page may call this Api from its visitors' browsers.</summary>
+    public bool AllowsAnyOrigin => AllowedOrigins.Contains(AnyOrigin);
+
+    public const string AnyOrigin = "*";
 
     /// <summary>Whether <c>GET /api/v1/stats</c> needs the admin key.</summary>
     public bool StatsRequireAdmin { get; set; }
@@ -49,8 +57,8 @@ public sealed class GatewayOptions
     {
         try { _ = ParsedTrustedProxies(); }
         catch (FormatException e) { return e.Message; }
-        if (AllowedOrigins.FirstOrDefault(o => !Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/") is { } bad)
-            return $"Gateway:AllowedOrigins: '{bad}' is not an origin like https://host[:port].";
+        if (AllowedOrigins.FirstOrDefault(o => o != AnyOrigin && (!Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/")) is { } bad)
+            return $"Gateway:AllowedOrigins: '{bad}' is not an origin like https://host[:port] (or * for any).";
         if ((Anonymous.Problem("Anonymous") ?? DefaultKey.Problem("DefaultKey")) is { } limits) return limits;
         if (MaxQueueBacklog < 1 || BacklogCacheTime < TimeSpan.Zero || MaxWebSocketMessageBytes < 1 || MaxRequestHeadersBytes < 1024)
             return "Gateway: MaxQueueBacklog, MaxWebSocketMessageBytes and MaxRequestHeadersBytes (>= 1024) must be positive.";

@@ -13,7 +13,7 @@ internal sealed class OriginPolicy(RequestDelegate next, IOptions<GatewayOptions
     public async Task InvokeAsync(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length == 0 || IsAllowed(context.Request, origin, options.Value.AllowedOrigins))
+        if (origin.Length == 0 || options.Value.AllowsAnyOrigin || IsAllowed(context.Request, origin, options.Value.AllowedOrigins))
         {
             await next(context);
             return;

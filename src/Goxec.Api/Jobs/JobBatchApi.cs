@@ -24,7 +24,7 @@ internal static class JobBatchApi
         return jobs;
     }
 
-    public static async Task<Results<Accepted<BatchResult>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Accepted<BatchResult>, ValidationProblem, Refusal>> SubmitAsync(
         HttpContext context, JobSubmission submission, TokenBucket bucket, CancellationToken ct)
     {
         var (body, malformed) = await JsonBody.ReadAsync(context.Request, GatewayJsonContext.Default.BatchRequest, ct);
@@ -38,23 +38,23 @@ internal static class JobBatchApi
             var decision = await bucket.TakeAsync(caller.Bucket, limits, items.Count - 1, ct);
             decision.WriteHeaders(context.Response);
             if (!decision.Allowed)
-                return TypedResults.Problem($"A batch of {items.Count} jobs needs {items.Count} tokens; {caller.Name} has {decision.Remaining + 1}.",
-                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+                return new Refusal(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"A batch of {items.Count} jobs needs {items.Count} tokens; {caller.Name} has {decision.Remaining + 1}.", decision.RetryAfter);
         }
 
-        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 200) return JsonBody.Invalid("Idempotency-Key", "The Idempotency-Key header may have at most 200 characters.");
+        var (idempotencyKey, keyProblem) = JobSubmission.IdempotencyKeyOf(context.Request);
+        if (keyProblem is not null) return keyProblem;
         var answers = new List<BatchItem>(items.Count);
         for (var i = 0; i < items.Count; i++) answers.Add(await SubmitOneAsync(i, items[i], caller, idempotencyKey, submission, ct));
 
         if (answers.Any(a => a.Id is not null)) return TypedResults.Accepted((string?)null, new BatchResult(answers));
         // Nothing was queued: the request as a whole failed, so it is answered as one problem naming every field.
         if (answers.All(a => a.Problem!.Status == StatusCodes.Status429TooManyRequests))
-            return TypedResults.Problem(answers[0].Problem!.Errors.Values.First()[0], statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs");
+            return new Refusal(StatusCodes.Status429TooManyRequests, "Too many unfinished jobs", answers[0].Problem!.Errors.Values.First()[0], Refusal.UnfinishedJobsRetry);
         return TypedResults.ValidationProblem(answers.SelectMany(a => a.Problem!.Errors).ToDictionary(e => e.Key, e => e.Value), title: "No job of the batch is valid.");
     }
 
-    private static async Task<BatchItem> SubmitOneAsync(int index, JsonElement item, Caller caller, string idempotencyKey, JobSubmission submission, CancellationToken ct)
+    private static async Task<BatchItem> SubmitOneAsync(int index, JsonElement item, Caller caller, string? idempotencyKey, JobSubmission submission, CancellationToken ct)
     {
         SubmitJobRequest? request;
         try
@@ -71,9 +71,9 @@ internal static class JobBatchApi
         if (spec is null)
             return BatchItem.Failed(index, 400, "The job is not valid.", errors.ToDictionary(e => $"jobs[{index}].{e.Key}", e => e.Value));
         // Each job of a batch gets its own key, so a retried batch repeats none of its jobs.
-        var (job, refusal) = await submission.EnqueueAsync(spec, caller, idempotencyKey.Length > 0 ? $"{idempotencyKey}#{index}" : null, ct);
+        var (job, refusal) = await submission.EnqueueAsync(spec, caller, idempotencyKey is null ? null : $"{idempotencyKey}#{index}", ct);
         return job is null
-            ? BatchItem.Failed(index, 429, refusal!.ProblemDetails.Title ?? "Refused", new() { [$"jobs[{index}]"] = [refusal.ProblemDetails.Detail ?? ""] })
+            ? BatchItem.Failed(index, refusal!.StatusCode, refusal.Title, new() { [$"jobs[{index}]"] = [refusal.Detail] })
             : new BatchItem(index, job.Id, JobStatus.Queued, null);
     }
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Goxec.Api.Gateway;
 using Goxec.Api.Webhooks;
 using Goxec.Jobs;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Api.Jobs;
@@ -13,6 +14,18 @@ namespace Goxec.Api.Jobs;
 /// </summary>
 internal sealed class JobSubmission(JobRequestValidator validator, JobStore store, TimeProvider clock, IOptions<WebhookOptions> webhooks)
 {
+    /// <summary>The longest Idempotency-Key accepted, in UTF-8 bytes, by every endpoint that reads one.</summary>
+    public const int MaxIdempotencyKeyBytes = 255;
+
+    /// <summary>The request's Idempotency-Key (null when none), or a problem naming the header when it is too long.</summary>
+    public static (string? Key, ValidationProblem? Problem) IdempotencyKeyOf(HttpRequest request)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (Encoding.UTF8.GetByteCount(key) > MaxIdempotencyKeyBytes)
+            return (null, JsonBody.Invalid("Idempotency-Key", $"The Idempotency-Key header may have at most {MaxIdempotencyKeyBytes} bytes."));
+        return (key.Length > 0 ? key : null, null);
+    }
+
     public async Task<(JobSpec? Spec, Dictionary<string, string[]> Errors)> PrepareAsync(SubmitJobRequest request, CancellationToken ct)
     {
         var (spec, errors) = validator.Validate(request, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow());
@@ -26,8 +39,8 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
         return errors.Count > 0 || spec is null ? (null, errors) : (spec with { CallbackUrl = request.CallbackUrl }, errors);
     }
 
-    /// <summary>The job it stands for (new, or an earlier one with the same idempotency key), or a 429 problem.</summary>
-    public async Task<(Enqueued? Job, ProblemHttpResult? Refusal)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey, CancellationToken ct)
+    /// <summary>The job it stands for (new, or an earlier one with the same idempotency key), or a 429 refusal.</summary>
+    public async Task<(Enqueued? Job, Refusal? Refusal)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey, CancellationToken ct)
     {
         // The producer span's context travels in the entry: the worker's spans are its children.
         using var publish = GoxecDiagnostics.Api.StartActivity($"send {JobKeys.Stream}", ActivityKind.Producer);
@@ -41,10 +54,7 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
         var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
         // Idempotency, the cap and the enqueue are one script: one round trip per submission.
         var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, JobSlots.CapOf(caller), ct);
-        if (enqueued.Refused)
-            return (null, TypedResults.Problem(
-                $"{caller.Name} has {enqueued.Unfinished} unfinished jobs, the most allowed at once ({caller.Limits!.MaxConcurrentJobs}). Submit again when one finishes.",
-                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many unfinished jobs"));
+        if (enqueued.Refused) return (null, Refusal.TooManyUnfinishedJobs(caller, enqueued.Unfinished));
         if (enqueued.IsNew) GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
         return (enqueued, null);
     }

@@ -18,7 +18,7 @@ internal static class JobsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, Refusal>> SubmitAsync(
         HttpContext context, bool? wait, JobSubmission submission, JobStore store, JobCompletionWaiter waiter,
         IOptions<SubmissionOptions> options, CancellationToken ct)
     {
@@ -26,15 +26,15 @@ internal static class JobsApi
         var (body, malformed) = await JsonBody.ReadAsync(request, GoxecJsonContext.Default.SubmitJobRequest, ct);
         if (body is null) return malformed!;
 
-        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 255) return JsonBody.Invalid("Idempotency-Key", "The Idempotency-Key header may have at most 255 characters.");
+        var (idempotencyKey, keyProblem) = JobSubmission.IdempotencyKeyOf(request);
+        if (keyProblem is not null) return keyProblem;
 
         var (spec, errors) = await submission.PrepareAsync(body, ct);
         if (spec is null) return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
 
         // Registered before the job exists, so a finish that races the wait is never missed.
         using var completion = wait == true ? waiter.Watch(spec.Id) : null;
-        var (enqueued, refusal) = await submission.EnqueueAsync(spec, Caller.Of(context), idempotencyKey.Length > 0 ? idempotencyKey : null, ct);
+        var (enqueued, refusal) = await submission.EnqueueAsync(spec, Caller.Of(context), idempotencyKey, ct);
         if (enqueued is null) return refusal!;
         var id = enqueued.Id;
         var location = $"/api/v1/jobs/{id}";

@@ -68,7 +68,7 @@ internal static class InteractiveRunApi
         if (refusal is not null)
         {
             // The caller's concurrent-job cap: the same refusal POST /api/v1/jobs gives, as a close code.
-            await RejectAsync(socket, refusal.ProblemDetails.Detail ?? "Too many jobs at once.", null, streaming.Value, CloseCodes.RateLimited);
+            await RejectAsync(socket, refusal.Detail, null, streaming.Value, CloseCodes.RateLimited);
             return;
         }
 

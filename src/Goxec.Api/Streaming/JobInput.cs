@@ -26,8 +26,9 @@ internal sealed class JobInput(IRedisClient redis, string jobId, long maxBytes, 
 
     private async Task<bool> AddAsync(string type, string data, CancellationToken ct)
     {
-        _total += data.Length;
-        if (_total > maxBytes) return false;
+        var total = _total + System.Text.Encoding.UTF8.GetByteCount(data); // the cap is in bytes: "é" is two
+        if (total > maxBytes) return false;
+        _total = total;
         var key = JobEvents.StdinKey(jobId);
         await redis.ExecuteBatchAsync([new RedisCommand("XADD", key, "*", "type", type, "data", data), new RedisCommand("EXPIRE", key, (long)ttl.TotalSeconds)], ct);
         return true;

@@ -66,7 +66,9 @@ public enum Verdict
 
 /// <summary>
 /// One stage (compile or run) as the user sees it. Times and memory are measured by the worker from
-/// the container's cgroup, never taken from the program. <see cref="LimitExceeded"/> names the limit
+/// the container's cgroup, never taken from the program; where this host cannot measure one, it is null
+/// (never 0) and <see cref="MeasurementNotes"/> says why, keyed by the field's JSON name ("cpuTimeMs",
+/// "memoryKb"); an approximate figure carries a note too. <see cref="LimitExceeded"/> names the limit
 /// that ended the stage (<see cref="StageLimit"/>). Output that is not valid UTF-8 comes back as base64
 /// with its encoding set to <c>"base64"</c>.
 /// </summary>
@@ -78,11 +80,12 @@ public sealed record StageResult(
     long WallTimeMs,
     bool TimedOut = false,
     bool OutputTruncated = false,
-    long CpuTimeMs = 0,
-    long MemoryKb = 0,
+    long? CpuTimeMs = null,
+    long? MemoryKb = null,
     string? LimitExceeded = null,
     string StdoutEncoding = StageResult.Utf8,
-    string StderrEncoding = StageResult.Utf8)
+    string StderrEncoding = StageResult.Utf8,
+    IReadOnlyDictionary<string, string>? MeasurementNotes = null)
 {
     public const string Utf8 = "utf8";
     public const string Base64 = "base64";

@@ -48,8 +48,11 @@ export type StageResult = {
   exitCode: number | null;
   signal: string | null;
   wallTimeMs: number;
-  cpuTimeMs: number;
-  memoryKb: number;
+  /** Null when the worker's host cannot measure it; measurementNotes then says why. */
+  cpuTimeMs: number | null;
+  memoryKb: number | null;
+  /** Why a figure is null, or how an approximate one was taken, keyed by field ("cpuTimeMs", "memoryKb"). */
+  measurementNotes?: Record<string, string> | null;
 };
 
 export type Job = {

@@ -1,113 +1,92 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
+using System.Globalization;
+using Docker.DotNet.Models;
+using M = global::Docker.DotNet.Models;
 
 namespace Goxec.Docker;
 
 public sealed partial class DockerClient
 {
-    public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default)
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default) =>
+        await InspectImageAsync(image, cancellationToken) is not null;
+
+    public async Task<IReadOnlyDictionary<string, string>?> GetImageLabelsAsync(string image, CancellationToken cancellationToken = default) =>
+        await InspectImageAsync(image, cancellationToken) is { } inspect ? (inspect.Config?.Labels?.AsReadOnly() ?? new Dictionary<string, string>().AsReadOnly()) : null;
+
+    public async Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default) =>
+        (await InspectImageAsync(image, cancellationToken))?.ID;
+
+    public Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default)
     {
-        // Not escaped: a reference's "/" separates path segments that the Engine's router expects raw.
-        ValidateImageReference(image);
-        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
-        await EnsureSuccessAsync(response, cancellationToken);
-        return true;
+        var parameters = new ImagesListParameters();
+        if (reference is not null) parameters.Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [reference] = true } };
+        return CallAsync<IReadOnlyList<ImageSummary>>("GET", "images/json", async ct =>
+            [.. (await _engine.Images.ListImagesAsync(parameters, ct)).Select(i => new ImageSummary(i.ID, [.. i.RepoTags ?? []]))], cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>?> GetImageLabelsAsync(string image, CancellationToken cancellationToken = default)
-    {
-        ValidateImageReference(image);
-        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
-        var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ImageInspectResponse, cancellationToken);
-        return inspect.Config?.Labels ?? new Dictionary<string, string>();
-    }
+    public Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default) =>
+        CallAsync("POST", "containers/{id}/rename", ct => _engine.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name }, ct), cancellationToken);
 
-    public async Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default)
-    {
-        ValidateImageReference(image);
-        using var response = await SendAsync(HttpMethod.Get, $"images/{image}/json", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
-        var inspect = await ReadJsonAsync(response, DockerJsonContext.Default.ImageInspectResponse, cancellationToken);
-        return inspect.Id;
-    }
+    public Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default) =>
+        CallAsync("POST", "containers/create", async ct => (await _engine.Containers.CreateContainerAsync(ToParameters(request, name), ct)).ID, cancellationToken);
 
-    public async Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/rename?name={Escape(name)}", null, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-    }
+    // False (304) when it was already started: the goal is met either way.
+    public Task StartContainerAsync(string id, CancellationToken cancellationToken = default) =>
+        CallAsync("POST", "containers/{id}/start", ct => _engine.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct), cancellationToken);
 
-    public async Task<string> CreateContainerAsync(ContainerCreateRequest request, string? name = null, CancellationToken cancellationToken = default)
-    {
-        var query = name is null ? "" : $"?name={Escape(name)}";
-        var created = await SendJsonAsync(HttpMethod.Post, $"containers/create{query}",
-            Json(request, DockerJsonContext.Default.ContainerCreateRequest), DockerJsonContext.Default.IdResponse, cancellationToken);
-        return created.Id;
-    }
+    public Task<ContainerState> InspectContainerAsync(string id, CancellationToken cancellationToken = default) =>
+        CallAsync("GET", "containers/{id}/json", async ct =>
+        {
+            var c = await _engine.Containers.InspectContainerAsync(id, ct);
+            var state = c.State;
+            return new ContainerState(c.ID, (c.Name ?? "").TrimStart('/'), state?.Status ?? "unknown", state?.Running ?? false, state?.OOMKilled ?? false,
+                (int)(state?.ExitCode ?? 0), (int)(state?.Pid ?? 0), Time(state?.StartedAt), Time(state?.FinishedAt),
+                c.Config?.Labels?.AsReadOnly() ?? new Dictionary<string, string>().AsReadOnly());
+        }, cancellationToken);
 
-    public async Task StartContainerAsync(string id, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/start", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotModified) return; // already started
-        await EnsureSuccessAsync(response, cancellationToken);
-    }
-
-    public async Task<ContainerState> InspectContainerAsync(string id, CancellationToken cancellationToken = default)
-    {
-        var c = await SendJsonAsync(HttpMethod.Get, $"containers/{Escape(id)}/json", null,
-            DockerJsonContext.Default.ContainerInspectResponse, cancellationToken);
-        var state = c.State ?? new ContainerStateResponse(null, false, false, 0, 0, null, null);
-        return new ContainerState(
-            c.Id,
-            (c.Name ?? "").TrimStart('/'),
-            state.Status ?? "unknown",
-            state.Running,
-            state.OomKilled,
-            state.ExitCode,
-            state.Pid,
-            NullIfNever(state.StartedAt),
-            NullIfNever(state.FinishedAt),
-            c.Config?.Labels ?? []);
-    }
+    public Task UpdateContainerAsync(string id, ContainerUpdateRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync("POST", "containers/{id}/update", ct => _engine.Containers.UpdateContainerAsync(id,
+            new ContainerUpdateParameters { Memory = request.Memory, MemorySwap = request.MemorySwap, PidsLimit = request.PidsLimit }, ct), cancellationToken);
 
     public async Task KillContainerAsync(string id, string signal = "SIGKILL", CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/kill?signal={Escape(signal)}", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Conflict) return; // "is not running": the goal is already met
-        await EnsureSuccessAsync(response, cancellationToken);
+        try
+        {
+            await CallAsync("POST", "containers/{id}/kill", ct => _engine.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = signal }, ct), cancellationToken);
+        }
+        catch (DockerConflictException)
+        {
+            // "is not running": the goal is already met.
+        }
     }
 
     public async Task RemoveContainerAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(HttpMethod.Delete, $"containers/{Escape(id)}?force=true&v=true", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return;
-        if (response.StatusCode == HttpStatusCode.Conflict)
+        try
+        {
+            await CallAsync("DELETE", "containers/{id}", ct => _engine.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct),
+                cancellationToken);
+        }
+        catch (DockerNotFoundException)
+        {
+            // Already gone.
+        }
+        catch (DockerConflictException e) when (e.Message.Contains("already in progress", StringComparison.OrdinalIgnoreCase))
         {
             // A worker and the reaper may remove the same container at once; that race is benign.
-            var error = ToException(409, await response.Content.ReadAsStringAsync(cancellationToken));
-            if (error.Message.Contains("already in progress", StringComparison.OrdinalIgnoreCase)) return;
-            throw error;
         }
-        await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken = default)
     {
         // No labels would list every container on the host, which no caller of this seam wants.
         ArgumentOutOfRangeException.ThrowIfZero(labels.Count);
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [.. labels] },
-            DockerJsonContext.Default.DictionaryStringStringArray);
-        var items = await SendJsonAsync(HttpMethod.Get, $"containers/json?all=true&filters={Escape(filters)}", null,
-            DockerJsonContext.Default.ListContainerListItem, cancellationToken);
-        return [.. items.Select(i => new ContainerSummary(
-            i.Id,
-            [.. (i.Names ?? []).Select(n => n.TrimStart('/'))],
-            i.Image ?? "",
-            i.State ?? "unknown",
-            i.Labels ?? []))];
+        var filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels.ToDictionary(l => l, _ => true) };
+        return CallAsync<IReadOnlyList<ContainerSummary>>("GET", "containers/json", async ct =>
+        [
+            .. (await _engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, ct)).Select(i => new ContainerSummary(
+                i.ID, [.. (i.Names ?? []).Select(n => n.TrimStart('/'))], i.Image ?? "", i.State ?? "unknown",
+                i.Labels?.AsReadOnly() ?? new Dictionary<string, string>().AsReadOnly())),
+        ], cancellationToken);
     }
 
     /// <remarks>
@@ -117,15 +96,60 @@ public sealed partial class DockerClient
     /// the mount where the job never sees them). So Goxec delivers job files into its tmpfs work
     /// dir by piping a tar (see <see cref="TarArchive"/>) into an exec'd "tar -x" instead.
     /// </remarks>
-    public async Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken = default)
+    public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken = default) =>
+        CallAsync("PUT", "containers/{id}/archive", ct => _engine.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = path }, tar, ct),
+            cancellationToken);
+
+    private async Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken)
     {
-        var content = new StreamContent(tar);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
-        using var response = await SendAsync(HttpMethod.Put, $"containers/{Escape(id)}/archive?path={Escape(path)}", content, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        ValidateImageReference(image);
+        try
+        {
+            return await CallAsync("GET", "images/{id}/json", ct => _engine.Images.InspectImageAsync(image, ct), cancellationToken);
+        }
+        catch (DockerNotFoundException)
+        {
+            return null;
+        }
     }
 
-    private static DateTimeOffset? NullIfNever(DateTimeOffset? time) => time is { Year: <= 1 } ? null : time;
+    private static CreateContainerParameters ToParameters(ContainerCreateRequest r, string? name) => new()
+    {
+        Name = name!,
+        Image = r.Image,
+        // Null fields are left out of the request (the library writes no nulls): the Engine's defaults apply.
+        Cmd = r.Cmd?.ToList()!,
+        Env = r.Env?.ToList()!,
+        User = r.User!,
+        WorkingDir = r.WorkingDir!,
+        Hostname = r.Hostname!,
+        Labels = r.Labels?.ToDictionary()!,
+        NetworkDisabled = r.NetworkDisabled,
+        HostConfig = r.HostConfig is not { } h ? null! : new M.HostConfig
+        {
+            NetworkMode = h.NetworkMode!,
+            Memory = h.Memory,
+            MemorySwap = h.MemorySwap,
+            MemorySwappiness = h.MemorySwappiness,
+            NanoCPUs = h.NanoCpus,
+            PidsLimit = h.PidsLimit,
+            CapDrop = h.CapDrop?.ToList()!,
+            CapAdd = h.CapAdd?.ToList()!,
+            SecurityOpt = h.SecurityOpt?.ToList()!,
+            ReadonlyRootfs = h.ReadonlyRootfs,
+            Tmpfs = h.Tmpfs?.ToDictionary()!,
+            Ulimits = h.Ulimits?.Select(u => new M.Ulimit { Name = u.Name, Soft = u.Soft, Hard = u.Hard }).ToList()!,
+            IpcMode = h.IpcMode!,
+            Init = h.Init,
+            Runtime = h.Runtime!,
+            Privileged = h.Privileged,
+            LogConfig = h.LogConfig is { } log ? new M.LogConfig { Type = log.Type, Config = log.Config?.ToDictionary()! } : null!,
+        },
+    };
+
+    /// <summary>The Engine writes "0001-01-01T00:00:00Z" for "never".</summary>
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1 ? time : null;
 
     private static void ValidateImageReference(string image)
     {

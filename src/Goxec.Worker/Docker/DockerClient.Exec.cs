@@ -1,55 +1,47 @@
-using System.Text;
+using Docker.DotNet.Models;
 
 namespace Goxec.Docker;
 
 public sealed partial class DockerClient
 {
-    public async Task<string> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default)
-    {
-        // With a TTY the Engine sends raw bytes instead of the multiplexed stream the session parses.
-        if (request.Tty) throw new NotSupportedException("Exec with a TTY is not supported; output must stay multiplexed.");
-        var created = await SendJsonAsync(HttpMethod.Post, $"containers/{Escape(containerId)}/exec",
-            Json(request, DockerJsonContext.Default.ExecCreateRequest), DockerJsonContext.Default.IdResponse, cancellationToken);
-        return created.Id;
-    }
+    public Task<string> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync("POST", "containers/{id}/exec", async ct => (await _engine.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = [.. request.Cmd],
+            Env = request.Env?.ToList()!,
+            User = request.User!,
+            WorkingDir = request.WorkingDir!,
+            AttachStdin = request.AttachStdin,
+            AttachStdout = true,
+            AttachStderr = true,
+            // With a TTY the Engine sends raw bytes instead of the multiplexed stream the session reads.
+            TTY = false,
+        }, ct)).ID, cancellationToken);
 
-    public async Task<ExecState> InspectExecAsync(string execId, CancellationToken cancellationToken = default)
-    {
-        var e = await SendJsonAsync(HttpMethod.Get, $"exec/{Escape(execId)}/json", null,
-            DockerJsonContext.Default.ExecInspectResponse, cancellationToken);
-        return new ExecState(e.Running, e.Running ? null : e.ExitCode, e.Pid);
-    }
+    public Task<ExecState> InspectExecAsync(string execId, CancellationToken cancellationToken = default) =>
+        CallAsync("GET", "exec/{id}/json", async ct =>
+        {
+            var e = await _engine.Exec.InspectContainerExecAsync(execId, ct);
+            return new ExecState(e.Running, e.Running ? null : (int?)e.ExitCode, (int)e.Pid);
+        }, cancellationToken);
 
     /// <remarks>
-    /// Not through HttpClient: after the response head the connection becomes a raw duplex stream,
-    /// and the process only sees end of stdin when we half-close our side, which HttpClient cannot.
+    /// The library hijacks the connection (its unix transport owns the socket), so the session can
+    /// half-close it: the process sees end of stdin while its output keeps flowing. The timeout covers
+    /// the start only; the session then lives as long as the process.
     /// </remarks>
-    public async Task<IExecSession> StartExecAsync(string execId, CancellationToken cancellationToken = default)
-    {
-        var version = await NegotiateAsync(cancellationToken);
-        const string body = """{"Detach":false,"Tty":false}""";
-        var request = Encoding.ASCII.GetBytes(
-            $"POST /v{version.ApiVersion}/exec/{Escape(execId)}/start HTTP/1.1\r\n" +
-            "Host: docker\r\n" +
-            "Content-Type: application/json\r\n" +
-            "Connection: Upgrade\r\n" +
-            "Upgrade: tcp\r\n" +
-            $"Content-Length: {body.Length}\r\n\r\n" +
-            body);
-
-        // The timeout covers connecting and the response head only; the session then lives as long as the process.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        var socket = await ConnectSocketAsync(timeout.Token);
-        try
+    public Task<IExecSession> StartExecAsync(string execId, CancellationToken cancellationToken = default) =>
+        CallAsync<IExecSession>("POST", "exec/{id}/start", async ct =>
         {
-            var leftover = await HijackedConnection.UpgradeAsync(socket, request, timeout.Token);
-            return new ExecSession(socket, leftover);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.RequestTimeout);
+            try
+            {
+                return new ExecSession(await _engine.Exec.StartContainerExecAsync(execId, new ContainerExecStartParameters { TTY = false }, timeout.Token));
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new DockerException(504, $"The Docker Engine did not start exec {execId} within {_options.RequestTimeout.TotalSeconds:0} s.");
+            }
+        }, cancellationToken);
 }

@@ -1,168 +1,94 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Docker.DotNet;
+using Engine = Docker.DotNet;
 
 namespace Goxec.Docker;
 
 /// <summary>
-/// A small Docker Engine API client: HTTP/1.1 over the daemon's unix socket. Thread-safe; keep
-/// one per process (it pools connections). Calls are split by concern into partial files.
+/// Goxec's seam over Docker.DotNet (testcontainers' maintained fork, its unix-socket transport): each call
+/// gets a client span and maps the Engine's failures to <see cref="DockerException"/>s the worker acts on —
+/// 404 not found, 409 conflict, 5xx or an unreachable daemon transient. Requests carry no API version
+/// prefix, so the daemon answers in its own version: dockerd 20.10 (API 1.41) and today's engines, which
+/// refuse versions below 1.44, alike. Thread-safe; keep one per process.
 /// </summary>
 public sealed partial class DockerClient : IDockerClient
 {
     /// <summary>Client spans, one per Engine API call, when someone listens.</summary>
     public static readonly ActivitySource Source = new("Goxec.Docker");
 
+    private readonly Engine.DockerClient _engine;
     private readonly DockerClientOptions _options;
-    private readonly string _socketPath;
-    private readonly HttpClient _http;
-    private readonly SemaphoreSlim _negotiation = new(1, 1);
-    private volatile DockerVersion? _version;
 
     public DockerClient(DockerClientOptions? options = null)
     {
         _options = options ?? DockerClientOptions.FromEnvironment();
-        _socketPath = _options.SocketPath;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) => new NetworkStream(await ConnectSocketAsync(ct), ownsSocket: true),
-            UseProxy = false,
-            // The daemon may close idle keep-alive connections; don't hold on to them for long.
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        };
-        // The host name is never resolved (ConnectCallback decides); it only fills the Host header.
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = _options.RequestTimeout };
+        _engine = new DockerClientBuilder().WithEndpoint(new Uri(_options.Endpoint)).WithTimeout(_options.RequestTimeout).Build();
     }
 
-    /// <summary>The server's version, with <see cref="DockerVersion.ApiVersion"/> set to the negotiated version.</summary>
     public Task<DockerVersion> GetVersionAsync(CancellationToken cancellationToken = default) =>
-        NegotiateAsync(cancellationToken);
+        CallAsync("GET", "version", async ct =>
+        {
+            var version = await _engine.System.GetVersionAsync(ct);
+            return new DockerVersion(version.Version, version.APIVersion);
+        }, cancellationToken);
 
-    public void Dispose()
-    {
-        _http.Dispose();
-        _negotiation.Dispose();
-    }
+    public Task<IReadOnlySet<string>> GetRuntimesAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<IReadOnlySet<string>>("GET", "info", async ct => (await _engine.System.GetSystemInfoAsync(ct)).Runtimes?.Keys.ToHashSet() ?? [], cancellationToken);
 
-    private async Task<DockerVersion> NegotiateAsync(CancellationToken ct)
+    public void Dispose() => _engine.Dispose();
+
+    private Task CallAsync(string method, string route, Func<CancellationToken, Task> call, CancellationToken ct) =>
+        CallAsync<bool>(method, route, async c => { await call(c); return true; }, ct);
+
+    /// <summary>Runs one Engine call inside a client span named like the request ("docker POST containers/{id}/start").</summary>
+    private async Task<T> CallAsync<T>(string method, string route, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
-        if (_version is { } known) return known;
-        await _negotiation.WaitAsync(ct);
+        using var span = Activity.Current is null ? null : Source.StartActivity($"docker {method} {route}", ActivityKind.Client);
+        span?.SetTag("http.request.method", method);
+        span?.SetTag("url.path", route);
         try
         {
-            if (_version is { } raced) return raced;
-            // Unversioned on purpose: every Engine answers /version, whatever API versions it speaks.
-            using var response = await _http.GetAsync("version", ct);
-            var server = await ReadJsonAsync(response, DockerJsonContext.Default.DockerVersion, ct);
-            if (!Version.TryParse(server.ApiVersion, out var serverApi))
-                throw new DockerException(502, $"The Docker Engine reported an unreadable API version '{server.ApiVersion}'.");
-            var negotiated = serverApi < Version.Parse(DockerClientOptions.MaxApiVersion)
-                ? server.ApiVersion
-                : DockerClientOptions.MaxApiVersion;
-            return _version = server with { ApiVersion = negotiated };
+            return await call(ct);
         }
-        finally
+        catch (Exception e) when (Map(e, ct) is { } mapped)
         {
-            _negotiation.Release();
+            span?.SetTag("http.response.status_code", mapped.StatusCode);
+            span?.SetStatus(ActivityStatusCode.Error, mapped.Message);
+            throw mapped;
         }
     }
 
-    private async Task<Socket> ConnectSocketAsync(CancellationToken ct)
+    /// <summary>The library's failure as ours, or null for what is not the Engine's (the caller's own cancellation).</summary>
+    private DockerException? Map(Exception e, CancellationToken ct) => e switch
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), ct);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Sends to the negotiated /v1.xx prefix. The caller disposes the response.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)
-    {
-        var version = await NegotiateAsync(ct);
-        // Not disposed: that would dispose the content, and PutArchive's stream belongs to its caller.
-        // Our other contents are plain byte arrays, so nothing leaks.
-        var request = new HttpRequestMessage(method, $"v{version.ApiVersion}/{pathAndQuery}") { Content = content };
-        using var span = Activity.Current is null ? null : Source.StartActivity($"docker {method} {Route(pathAndQuery)}", ActivityKind.Client);
-        span?.SetTag("http.request.method", method.Method);
-        span?.SetTag("url.path", pathAndQuery.Split('?')[0]);
-        try
-        {
-            var response = await _http.SendAsync(request, ct);
-            span?.SetTag("http.response.status_code", (int)response.StatusCode);
-            if (span is not null && !response.IsSuccessStatusCode) span.SetStatus(ActivityStatusCode.Error);
-            return response;
-        }
-        catch (Exception e) when (span is not null)
-        {
-            span.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw;
-        }
-    }
-
-    /// <summary>The path with ids replaced, so span names stay few: <c>containers/{id}/start</c>.</summary>
-    private static string Route(string pathAndQuery)
-    {
-        var parts = pathAndQuery.Split('?')[0].Split('/');
-        if (parts.Length >= 2 && parts[0] is "containers" or "exec" or "images" && parts[1] is not ("create" or "json")) parts[1] = "{id}";
-        return string.Join('/', parts);
-    }
-
-    private async Task<T> SendJsonAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> type, CancellationToken ct)
-    {
-        using var response = await SendAsync(method, pathAndQuery, content, ct);
-        return await ReadJsonAsync(response, type, ct);
-    }
-
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken ct)
-    {
-        await EnsureSuccessAsync(response, ct);
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        return await JsonSerializer.DeserializeAsync(body, type, ct)
-            ?? throw new DockerException((int)response.StatusCode, "The Docker Engine returned an empty body.");
-    }
-
-    private static HttpContent Json<T>(T value, JsonTypeInfo<T> type)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.IsSuccessStatusCode) return;
-        throw ToException((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
-    }
+        DockerApiException api => ToException((int)api.StatusCode, api.ResponseBody, api),
+        OperationCanceledException when !ct.IsCancellationRequested =>
+            new DockerException(504, $"The Docker Engine did not answer within {_options.RequestTimeout.TotalSeconds:0} s.", e),
+        HttpRequestException or SocketException or IOException =>
+            new DockerException(503, $"The Docker Engine at {_options.Endpoint} could not be reached: {e.Message}", e),
+        _ => null,
+    };
 
     /// <summary>Maps an Engine error (body {"message": ...}) to our exception types.</summary>
-    internal static DockerException ToException(int status, string body)
+    internal static DockerException ToException(int status, string? body, Exception? inner = null)
     {
-        var message = body;
+        var message = body ?? "";
         try
         {
-            message = JsonSerializer.Deserialize(body, DockerJsonContext.Default.ErrorResponse)?.Message ?? body;
+            message = JsonDocument.Parse(message).RootElement.GetProperty("message").GetString() ?? message;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            // Not JSON (e.g. a proxy's error page): keep the raw text, it is still the best clue.
+            // Not the Engine's JSON (e.g. a proxy's error page): keep the raw text, it is still the best clue.
         }
         message = string.IsNullOrWhiteSpace(message) ? $"The Docker Engine answered {status}." : message.Trim();
         return status switch
         {
-            404 => new DockerNotFoundException(message),
-            409 => new DockerConflictException(message),
-            _ => new DockerException(status, message),
+            404 => new DockerNotFoundException(message, inner),
+            409 => new DockerConflictException(message, inner),
+            _ => new DockerException(status, message, inner),
         };
     }
-
-    private static string Escape(string value) => Uri.EscapeDataString(value);
 }

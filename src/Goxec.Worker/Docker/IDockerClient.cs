@@ -2,12 +2,15 @@ namespace Goxec.Docker;
 
 /// <summary>
 /// The narrow seam between Goxec and the Docker Engine API: only the calls the sandbox needs.
-/// Our implementation speaks HTTP/1.1 over the unix socket; a well-known client could replace it.
+/// <see cref="DockerClient"/> implements it over Docker.DotNet; tests of sandbox logic may fake it.
 /// </summary>
 public interface IDockerClient : IDisposable
 {
-    /// <summary>The negotiated API version, e.g. "1.41".</summary>
+    /// <summary>The daemon's version and API version, e.g. "1.41".</summary>
     Task<DockerVersion> GetVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The OCI runtimes registered with the daemon ("runc", and e.g. "runsc" for gVisor).</summary>
+    Task<IReadOnlySet<string>> GetRuntimesAsync(CancellationToken cancellationToken = default);
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default);
 
@@ -16,6 +19,9 @@ public interface IDockerClient : IDisposable
 
     /// <summary>The image's content id ("sha256:…"), or null when the image is not there.</summary>
     Task<string?> GetImageIdAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>The engine's images (those whose name matches <paramref name="reference"/>, e.g. "goxec/runtime-*", when given), in one call.</summary>
+    Task<IReadOnlyList<ImageSummary>> ListImagesAsync(string? reference = null, CancellationToken cancellationToken = default);
 
     /// <summary>Renames a container (POST /containers/{id}/rename). A name in use throws <see cref="DockerConflictException"/>.</summary>
     Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken = default);
@@ -46,7 +52,7 @@ public interface IDockerClient : IDisposable
     Task<string> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Starts an exec instance attached (hijacked connection): write its stdin, read its
+    /// Starts an exec instance attached (hijacked connection): write its stdin while reading its
     /// demultiplexed stdout and stderr. Disposing the session closes the connection.
     /// </summary>
     Task<IExecSession> StartExecAsync(string execId, CancellationToken cancellationToken = default);
@@ -72,7 +78,7 @@ public enum OutputStream { Stdin = 0, Stdout = 1, Stderr = 2 }
 /// <summary>One frame of the Engine's multiplexed stream. The buffer is owned by the caller.</summary>
 public sealed record OutputFrame(OutputStream Stream, ReadOnlyMemory<byte> Data);
 
-public class DockerException(int statusCode, string message) : Exception(message), ITransientFault
+public class DockerException(int statusCode, string message, Exception? inner = null) : Exception(message, inner), ITransientFault
 {
     public int StatusCode { get; } = statusCode;
 
@@ -80,6 +86,6 @@ public class DockerException(int statusCode, string message) : Exception(message
     public bool IsTransient => StatusCode >= 500;
 }
 
-public sealed class DockerNotFoundException(string message) : DockerException(404, message);
+public sealed class DockerNotFoundException(string message, Exception? inner = null) : DockerException(404, message, inner);
 
-public sealed class DockerConflictException(string message) : DockerException(409, message);
+public sealed class DockerConflictException(string message, Exception? inner = null) : DockerException(409, message, inner);

@@ -3,6 +3,8 @@ using Goxec.Jobs;
 using Goxec.Languages;
 using Goxec.Worker.Queue;
 using Goxec.Worker.Sandbox;
+using Goxec.Worker.Sandbox.Cgroups;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,7 +24,16 @@ internal static class WorkerServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
         builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
+        // Metering reads whichever cgroup hierarchy this host has (v1 or v2), decided once at start-up.
+        builder.Services.AddSingleton(sp =>
+        {
+            var cgroups = CgroupHost.Detect(sp.GetRequiredService<IOptions<SandboxOptions>>().Value.CgroupRoot);
+            sp.GetRequiredService<ILogger<CgroupHost>>().LogInformation("Metering jobs from {Cgroups}", cgroups.Describe());
+            return cgroups;
+        });
         builder.Services.AddSingleton<ISandbox, ContainerSandbox>();
+        builder.Services.AddSingleton<RuntimeImages>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeImages>());
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();

@@ -3,6 +3,7 @@ using System.Text;
 using Goxec.Docker;
 using Goxec.Jobs;
 using Goxec.Languages;
+using Goxec.Worker.Sandbox.Cgroups;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Worker.Sandbox;
@@ -14,7 +15,8 @@ namespace Goxec.Worker.Sandbox;
 /// touches a path the job controls.
 /// </summary>
 public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
-    Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, ILogger<ContainerSandbox> logger) : ISandbox
+    Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, CgroupHost cgroups,
+    ILogger<ContainerSandbox> logger) : ISandbox
 {
     private static int _warnedNoCgroup;
     /// <summary>How long a job waits for a container being warmed when none is idle; a fresh one takes longer on a loaded machine.</summary>
@@ -64,8 +66,9 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
 
         try
         {
-            var meter = Meter(containerId);
-            var stages = new StageRunner(docker, containerId, Options, meter);
+            var cgroup = cgroups.FindContainer(containerId, Options.CgroupParent);
+            var missing = cgroup is null ? NoCgroup(containerId) : "";
+            var stages = new StageRunner(docker, containerId, Options, cgroup, missing);
 
             StageResult? compile = null;
             if (compileLimits is not null)
@@ -77,7 +80,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
                 await ThrowIfContainerVanishedAsync(compile, containerId, cancellationToken);
                 if (compile.ExitCode != 0 || compile.LimitExceeded is not null)
                     return new SandboxOutcome(Verdict.CompileError, compile, null, Verdicts.OfCompile(compile, compileLimits));
-                await ReapStragglersAsync(meter, stages, cancellationToken);
+                await ReapStragglersAsync(cgroup, stages, cancellationToken);
                 await docker.UpdateContainerAsync(containerId, ContainerSpecFactory.Resources(runLimits), cancellationToken);
             }
 
@@ -113,13 +116,14 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
         }
     }
 
-    private CgroupMeter Meter(string containerId)
+    /// <summary>Why a container's stages are not measured (said in each stage's notes, and logged once).</summary>
+    private string NoCgroup(string containerId)
     {
-        var meter = new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId);
-        if (!meter.Available && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
-            logger.LogWarning("No cgroup v1 accounting under {Root}/*/{Parent}: CPU time and memory are not measured, and CPU time is enforced by rlimits only",
-                Options.CgroupRoot, Options.CgroupParent);
-        return meter;
+        var why = $"no cgroup of the container found ({cgroups.Describe()}, parent '{Options.CgroupParent}')";
+        if (Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
+            logger.LogWarning("Container {Container}: {Why}. CPU time and memory are not measured (null in results), and CPU time is enforced by rlimits only",
+                containerId[..Math.Min(12, containerId.Length)], why);
+        return why;
     }
 
     /// <summary>Create, start, deliver the files. On any failure the container is removed before the error goes up.</summary>
@@ -152,7 +156,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
 
     private async Task UploadAsync(string containerId, byte[] files, CancellationToken ct)
     {
-        var upload = await new StageRunner(docker, containerId, Options, new CgroupMeter(Options.CgroupRoot, Options.CgroupParent, containerId)).RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, ct);
+        var upload = await new StageRunner(docker, containerId, Options, null).RunToolAsync(["tar", "-x", "-C", Options.WorkDir, "-f", "-"], files, Options.UploadTimeout, ct);
         if (upload.ExitCode != 0)
             throw new SandboxException($"Could not deliver the files into the sandbox: {upload.Stderr.Trim()}");
     }
@@ -253,9 +257,9 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
     }
 
     /// <summary>A compile stage's leftover processes must not run on into the run stage; kill every process of the user.</summary>
-    private async Task ReapStragglersAsync(CgroupMeter meter, StageRunner stages, CancellationToken ct)
+    private async Task ReapStragglersAsync(Cgroup? cgroup, StageRunner stages, CancellationToken ct)
     {
-        if (meter.Processes() is { } count and <= ContainerSpecFactory.OwnProcesses) return;
+        if (cgroup?.Processes() is { } count and <= ContainerSpecFactory.OwnProcesses) return;
         await stages.RunToolAsync(["sh", "-c", "kill -KILL -1 2>/dev/null; exit 0"], [], TimeSpan.FromSeconds(10), ct);
     }
 }

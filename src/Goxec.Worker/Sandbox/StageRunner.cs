@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Goxec.Docker;
 using Goxec.Jobs;
+using Goxec.Worker.Sandbox.Cgroups;
 
 namespace Goxec.Worker.Sandbox;
 
@@ -11,7 +12,8 @@ namespace Goxec.Worker.Sandbox;
 /// stops the container on overrun, as it does on wall time and on output past the cap. The program
 /// cannot raise an rlimit (no CAP_SYS_RESOURCE) nor touch the host's clock or the cgroup files.
 /// </summary>
-internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions options, CgroupMeter meter)
+/// <param name="cgroup">The container's cgroup; null when this host has none to read (<paramref name="missingCgroup"/> says why).</param>
+internal sealed class StageRunner(IDockerClient docker, string containerId, SandboxOptions options, Cgroup? cgroup, string missingCgroup = "")
 {
     public async Task<StageResult> RunAsync(string stage, IReadOnlyList<string> argv, IStdinSource stdin, StageLimits limits, IJobEvents? events,
         CancellationToken cancellationToken, bool mergeStderr = false)
@@ -29,11 +31,10 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         // after the fact cannot know that order). The program's words are "$@", never parsed by the shell.
         if (mergeStderr) wrapped = ["sh", "-c", "exec \"$@\" 2>&1", "sh", .. wrapped];
 
-        meter.ResetPeak();
-        var before = meter.Read();
+        using var usage = cgroup?.BeginStage();
         var exec = new Exec(limits.MaxOutputBytes);
         using var stopWatching = new CancellationTokenSource();
-        var watching = before is { } start ? WatchCpuAsync(exec, start, limits.CpuTimeMs, stopWatching.Token) : Task.FromResult<CgroupMeter.Sample?>(null);
+        var watching = usage?.CpuMs is not null ? WatchCpuAsync(exec, usage, limits.CpuTimeMs, stopWatching.Token) : Task.CompletedTask;
         try
         {
             await RunExecAsync(exec, wrapped, stdin, TimeSpan.FromMilliseconds(limits.WallTimeMs), events, cancellationToken);
@@ -42,10 +43,9 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         {
             await stopWatching.CancelAsync();
         }
-        var last = await watching;
+        await watching;
         // After a kill the cgroup may be gone already; then the watcher's last sample stands.
-        var after = meter.Read() ?? last;
-        var result = Measure(exec, before, after, limits);
+        var result = Measure(exec, usage?.Finish() ?? StageUsage.Unmeasured(missingCgroup), limits);
         events?.StageExit(stage, result);
         return result;
     }
@@ -58,39 +58,34 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
         return (exec.KilledFor is null ? exec.ExitCode : null, exec.Stderr.Text);
     }
 
-    private static StageResult Measure(Exec exec, CgroupMeter.Sample? before, CgroupMeter.Sample? after, StageLimits limits)
+    private static StageResult Measure(Exec exec, StageUsage usage, StageLimits limits)
     {
-        var cpuMs = before is { } b && after is { } a ? Math.Max(0, (a.CpuNs - b.CpuNs) / 1_000_000) : 0;
-        var memoryKb = after?.PeakBytes / 1024 ?? 0;
+        var cpuMs = usage.CpuMs;
         var signal = SignalNames.FromExitCode(exec.ExitCode);
         var exceeded = exec.KilledFor;
         if (exceeded == StageLimit.Wall && cpuMs >= limits.CpuTimeMs) exceeded = StageLimit.Cpu;
         // Ended by the CPU rlimit (SIGXCPU at the soft limit, SIGKILL at the hard one) before the host saw it.
         exceeded ??= signal == "SIGXCPU" || (signal == "SIGKILL" && cpuMs >= limits.CpuTimeMs) ? StageLimit.Cpu : null;
-        // The kernel's OOM killer acted in this stage, or an allocation was refused and the program died of it.
-        exceeded ??= before is { } x && after is { } y && exec.ExitCode != 0
-            && (y.OomKills > x.OomKills || y.MemswFailures > x.MemswFailures) ? StageLimit.Memory : null;
+        // The kernel's OOM killer acted in this stage, or an allocation met the limit and the program died of it.
+        exceeded ??= exec.ExitCode != 0 && (usage.OomKilled || usage.MemoryLimitHit) ? StageLimit.Memory : null;
         var (stdout, stdoutEncoding) = exec.Stdout.Encoded();
         var (stderr, stderrEncoding) = exec.Stderr.Encoded();
         return new StageResult(stdout, stderr, exec.ExitCode, signal, exec.WallMs,
             TimedOut: exceeded is StageLimit.Cpu or StageLimit.Wall,
             OutputTruncated: exec.Stdout.Overflowed || exec.Stderr.Overflowed,
-            CpuTimeMs: cpuMs, MemoryKb: memoryKb, LimitExceeded: exceeded,
-            StdoutEncoding: stdoutEncoding, StderrEncoding: stderrEncoding);
+            CpuTimeMs: cpuMs, MemoryKb: usage.PeakKb, LimitExceeded: exceeded,
+            StdoutEncoding: stdoutEncoding, StderrEncoding: stderrEncoding, MeasurementNotes: usage.Notes);
     }
 
     /// <summary>Samples the cgroup until stopped; stops the container once the stage's CPU time passes the limit.</summary>
-    private async Task<CgroupMeter.Sample?> WatchCpuAsync(Exec exec, CgroupMeter.Sample start, int cpuLimitMs, CancellationToken stop)
+    private async Task WatchCpuAsync(Exec exec, CgroupStage usage, int cpuLimitMs, CancellationToken stop)
     {
-        CgroupMeter.Sample? last = start;
         using var timer = new PeriodicTimer(options.SampleInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                if (meter.Read() is not { } now) break;
-                last = now;
-                if ((now.CpuNs - start.CpuNs) / 1_000_000 > cpuLimitMs)
+                if (usage.Sample() > cpuLimitMs)
                 {
                     await KillAsync(exec, StageLimit.Cpu);
                     break;
@@ -98,7 +93,6 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             }
         }
         catch (OperationCanceledException) { }
-        return last;
     }
 
     private async Task RunExecAsync(Exec exec, IReadOnlyList<string> argv, IStdinSource stdin, TimeSpan wallTime, IJobEvents? events,

@@ -96,4 +96,19 @@ public sealed class DockerContainerTests(BusyboxImage image) : DockerTestBase(im
         Assert.StartsWith("sha256:", id);
         Assert.Null(await Client.GetImageIdAsync($"goxec-test/missing-{RunId}:latest", Ct));
     }
+
+    [Fact]
+    public async Task Images_are_listed_in_one_call_with_their_ids_and_tags_filtered_by_name()
+    {
+        await Image.EnsureAsync(Client, Ct);
+
+        var matching = await Client.ListImagesAsync("goxec-test/busy*", Ct);
+        var all = await Client.ListImagesAsync(cancellationToken: Ct);
+
+        var busybox = Assert.Single(matching, i => i.RepoTags.Contains(BusyboxImage.Reference));
+        Assert.Equal(await Client.GetImageIdAsync(BusyboxImage.Reference, Ct), busybox.Id);
+        Assert.All(matching, i => Assert.Contains(i.RepoTags, t => t.StartsWith("goxec-test/busy")));
+        Assert.Contains(all, i => i.Id == busybox.Id);
+        Assert.Empty(await Client.ListImagesAsync($"goxec-test/missing-{RunId}", Ct));
+    }
 }

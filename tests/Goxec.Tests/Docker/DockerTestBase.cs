@@ -30,7 +30,7 @@ public abstract class DockerTestBase(BusyboxImage image) : IAsyncLifetime
             foreach (var container in await Client.ListContainersAsync([$"goxec.test.run={RunId}"], cleanup.Token))
                 await Client.RemoveContainerAsync(container.Id, cleanup.Token);
         }
-        catch (HttpRequestException)
+        catch (DockerException)
         {
             // No daemon: the test was skipped and created nothing.
         }

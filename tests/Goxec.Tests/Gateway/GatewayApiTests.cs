@@ -78,6 +78,36 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
     }
 
     [Fact]
+    public async Task Every_endpoint_takes_an_idempotency_key_of_up_to_255_bytes_and_refuses_a_longer_one_naming_the_header()
+    {
+        using var http = gateway.Client(2, await gateway.CreateKeyAsync("idem-length", 100, 100));
+        async Task<HttpResponseMessage> SendAsync(string path, object body, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await http.SendAsync(request, Ct).WaitAsync(Timeout, Ct);
+        }
+        var job = new { language = "python", code = "print(1)" };
+        var batch = new { jobs = new[] { job } };
+        var longest = new string('k', 255);
+        var tooLong = new string('k', 256);
+
+        using var single = await SendAsync("/api/v1/jobs", job, longest);
+        using var many = await SendAsync("/api/v1/jobs/batch", batch, longest);
+        using var singleRefused = await SendAsync("/api/v1/jobs", job, tooLong);
+        using var manyRefused = await SendAsync("/api/v1/jobs/batch", batch, tooLong);
+
+        Assert.Equal(HttpStatusCode.Accepted, single.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, many.StatusCode);
+        foreach (var refused in new[] { singleRefused, manyRefused })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+            Assert.Contains("255 bytes", errors.GetProperty("Idempotency-Key")[0].GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_batch_answers_each_job_and_ids_lookup_returns_each_job()
     {
         using var http = gateway.Client(1, await gateway.CreateKeyAsync("batch", 100, 100));
@@ -142,8 +172,13 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
         Assert.Equal(["", "apiKey", "bearer"], Requirements("/api/v1/jobs", "post"));
         Assert.Equal(["apiKey", "bearer"], Requirements("/api/v1/keys", "post"));
 
+        // Scalar renders it, from the package's own script: nothing comes from a CDN.
         var page = await http.GetStringAsync("/api/docs", Ct).WaitAsync(Timeout, Ct);
-        Assert.Contains("/openapi/v1.json", page);
-        Assert.DoesNotContain("https://cdn", page);
+        Assert.Contains("openapi/v1.json", page);
+        Assert.Contains("<script src=\"scalar.js\"></script>", page);
+        Assert.DoesNotContain("https://", page);
+        using var script = await http.GetAsync("/api/docs/scalar.js", Ct).WaitAsync(Timeout, Ct);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("javascript", script.Content.Headers.ContentType?.MediaType);
     }
 }

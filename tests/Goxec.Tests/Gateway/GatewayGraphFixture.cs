@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
 using Goxec.Graph;
 using Goxec.Redis;
@@ -10,7 +12,8 @@ namespace Goxec.Tests.Gateway;
 
 /// <summary>
 /// Redis and THREE Api replicas (no workers: jobs stay queued, and the tests play the worker through
-/// the job store when they need a finish). Loopback is deliberately not a trusted proxy.
+/// the job store when they need a finish), plus one Api that allows any origin. Loopback is deliberately
+/// not a trusted proxy.
 /// </summary>
 public sealed class GatewayGraphFixture : IAsyncLifetime
 {
@@ -24,11 +27,14 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public RedisClient Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
+    /// <summary>An Api that allows any origin (<c>*</c>), on the same Redis.</summary>
+    public Uri AnyOriginApi { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        App = await RunningGraph.StartAsync(new GoxecGraphOptions
+        var options = new GoxecGraphOptions
         {
             ApiPort = 0,
             ApiReplicas = 3,
@@ -49,13 +55,25 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
                 ["Gateway__BacklogCacheTime"] = "00:00:00.200",
                 ["Submission__MaxRequestBytes"] = "1048576",
             },
-        }, cts.Token, builder =>
+        };
+        App = await RunningGraph.StartAsync(options, cts.Token, builder =>
         {
             // The graph without its workers: the tests finish jobs themselves, through the job store.
             builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker"));
+            // One more Api on the same Redis, set up alike (it shares the webhook consumer group) but letting any origin in.
+            var redis = builder.CreateResourceBuilder((IResourceWithConnectionString)builder.Resources.Single(r => r.Name == "redis"));
+            builder.AddProject<Projects.Goxec_Api>("api-any-origin", launchProfileName: null)
+                .WithReference(redis).WaitFor(redis)
+                .WithHttpEndpoint(name: "http").WithHttpHealthCheck("/health")
+                .WithEnvironment(context =>
+                {
+                    foreach (var (name, value) in options.Environment) context.EnvironmentVariables[name] = value;
+                    context.EnvironmentVariables["Gateway__AllowedOrigins__0"] = "*";
+                });
         });
         // Each replica's own address: a test that needs three replicas to agree talks to each one.
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
+        AnyOriginApi = App.GetEndpoint("api-any-origin");
         Redis = new RedisClient(App.ConnectionString("redis"));
     }
 

@@ -140,7 +140,8 @@ public sealed class RunningGraphTests(GoxecGraphFixture graph)
         await worker.KillAsync(Signal.SIGKILL, Ct).WaitAsync(Timeout, Ct);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(Timeout);
-        await worker.WaitUntilAsync(w => w.IsHealthy && w.ProcessId is { } now && now != launcher && w.AppProcessId is { } app && app != pid, deadline.Token);
+        await worker.WaitUntilAsync(w => w.ProcessId is { } now && now != launcher && w.AppProcessId is { } app && app != pid, deadline.Token);
+        await worker.WaitUntilAnsweringAsync(deadline.Token);
 
         Assert.False(ProcessTree.IsAlive(pid));
         Assert.Contains(worker.RecentLogs, line => line.Contains("restarting in", StringComparison.Ordinal));

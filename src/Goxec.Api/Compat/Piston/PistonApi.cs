@@ -42,7 +42,7 @@ internal static class PistonApi
         var (request, runtime, problem) = await TranslateAsync(body, runtimes, options.Value, ct);
         if (request is null) return BadRequest(problem!);
         var submitted = await runner.SubmitAsync(request, Caller.Of(context), wait: true, ct);
-        if (submitted.Refusal is not null) return submitted.Refusal;
+        if (submitted.Refusal is { } refused) return refused.InFormat(new JsonObject { ["message"] = refused.Detail });
         if (submitted.Id is null) return BadRequest(string.Join("; ", submitted.Errors.SelectMany(e => e.Value)));
         if (submitted.Job is not { Status: JobStatus.Completed or JobStatus.DeadLettered } job)
             return Results.Json(new JsonObject { ["message"] = $"The job {submitted.Id} did not finish in time; it is still at GET /api/v1/jobs/{submitted.Id}" },
@@ -131,7 +131,7 @@ internal static class PistonApi
         return (run, compiled && compile != new JobLimits() ? compile : null, problem);
     }
 
-    private static JsonObject Stage(StageResult stage, JobView job)
+    internal static JsonObject Stage(StageResult stage, JobView job)
     {
         var (stdout, stderr) = (Text(stage.Stdout, stage.StdoutEncoding), Text(stage.Stderr, stage.StderrEncoding));
         var status = stage.LimitExceeded switch
@@ -156,7 +156,7 @@ internal static class PistonApi
     private static JsonObject Internal(JobView job) => new()
     {
         ["stdout"] = "", ["stderr"] = "", ["output"] = "", ["code"] = null, ["signal"] = null,
-        ["message"] = job.Message ?? "Internal error", ["status"] = "XX", ["cpu_time"] = 0, ["wall_time"] = 0, ["memory"] = 0,
+        ["message"] = job.Message ?? "Internal error", ["status"] = "XX", ["cpu_time"] = null, ["wall_time"] = null, ["memory"] = null, // nothing ran: nothing measured
     };
 
     private static string Message(string status, StageResult stage) => status switch

@@ -127,7 +127,7 @@ internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRunti
         if (prepared is null) return string.Join("; ", errors.SelectMany(e => e.Value));
         var spec = prepared with { Interactive = true };
         var (_, refusal) = await submission.EnqueueAsync(spec, caller, null, ct);
-        if (refusal is not null) return refusal.ProblemDetails.Detail ?? "Too many jobs at once";
+        if (refusal is not null) return refusal.Detail;
 
         _input = new JobInput(redis, spec.Id, interactive.MaxInputBytes, retention);
         await SendAsync(new JsonObject { ["type"] = "runtime", ["language"] = runtime!.Language.Id, ["version"] = runtime.Version }, ct);

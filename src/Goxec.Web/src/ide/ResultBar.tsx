@@ -11,7 +11,7 @@ export function ResultBar({ job }: { job: Job }) {
         {summary.facts.map((fact) => (
           <div key={fact.label}>
             <dt>{fact.label}</dt>
-            <dd>{fact.value}</dd>
+            <dd title={fact.note}>{fact.value}</dd>
           </div>
         ))}
       </dl>

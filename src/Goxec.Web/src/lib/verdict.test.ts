@@ -15,6 +15,14 @@ describe("summarize", () => {
     ]);
   });
 
+  it("says a figure the host could not measure is not measured, never 0, and why", () => {
+    const summary = summarize(job({
+      run: stage({ cpuTimeMs: null, memoryKb: 2048, measurementNotes: { cpuTimeMs: "no CPU accounting", memoryKb: "approximate: sampled" } }),
+    }));
+    expect(summary.facts[1]).toEqual({ label: "CPU", value: "not measured", note: "no CPU accounting" });
+    expect(summary.facts[3]).toEqual({ label: "Memory", value: "≈ 2.0 MB", note: "approximate: sampled" });
+  });
+
   it("shows the signal of a killed run and the limit as a warning", () => {
     const summary = summarize(job({ verdict: "time_limit_exceeded", run: stage({ exitCode: null, signal: "SIGKILL" }), message: "CPU time limit of 2000 ms exceeded." }));
     expect(summary.label).toBe("Time limit exceeded");

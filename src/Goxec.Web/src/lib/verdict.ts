@@ -6,7 +6,7 @@ export type Summary = {
   label: string;
   tone: Tone;
   /** Ordered facts for the result bar: exit, times, memory. */
-  facts: { label: string; value: string }[];
+  facts: { label: string; value: string; note?: string }[];
   message: string | null;
 };
 
@@ -51,6 +51,12 @@ export function formatKb(kb: number): string {
   return mb < 1024 ? `${mb.toFixed(mb < 10 ? 1 : 0)} MB` : `${(mb / 1024).toFixed(2)} GB`;
 }
 
+/** A figure the host may not measure: "not measured" (never 0) when null, "≈" when approximate; the note says why. */
+function measured(label: string, value: number | null, format: (v: number) => string, note: string | undefined): Summary["facts"][number] {
+  if (value === null) return { label, value: "not measured", note };
+  return note ? { label, value: `≈ ${format(value)}`, note } : { label, value: format(value) };
+}
+
 export function formatExit(stage: Pick<StageResult, "exitCode" | "signal">): string {
   if (stage.signal) return `signal ${stage.signal}`;
   return stage.exitCode === null ? "—" : `exit ${stage.exitCode}`;
@@ -72,9 +78,9 @@ export function summarize(job: Job): Summary {
   const facts: Summary["facts"] = [];
   if (stage) {
     facts.push({ label: job.run ? "Exit" : "Compiler", value: formatExit(stage) });
-    facts.push({ label: "CPU", value: formatMs(stage.cpuTimeMs) });
+    facts.push(measured("CPU", stage.cpuTimeMs, formatMs, stage.measurementNotes?.cpuTimeMs));
     facts.push({ label: "Wall", value: formatMs(stage.wallTimeMs) });
-    facts.push({ label: "Memory", value: formatKb(stage.memoryKb) });
+    facts.push(measured("Memory", stage.memoryKb, formatKb, stage.measurementNotes?.memoryKb));
   }
   if (job.compile && job.run) facts.push({ label: "Compile", value: formatMs(job.compile.wallTimeMs) });
   if (job.attempts > 1) facts.push({ label: "Attempts", value: String(job.attempts) });
