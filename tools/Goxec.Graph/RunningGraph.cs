@@ -65,11 +65,17 @@ public sealed class RunningGraph : IAsyncDisposable
         }, ct);
     }
 
-    /// <summary>The Aspire dashboard's address when it runs (the AppHost's ASPNETCORE_URLS).</summary>
+    /// <summary>
+    /// The Aspire dashboard's address when it runs: the http URL its resource ("aspire-dashboard") shows, which
+    /// the testing host may have moved to another port, else the AppHost's ASPNETCORE_URLS.
+    /// </summary>
     public Uri? DashboardUrl =>
-        Aspire.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ASPNETCORE_URLS"] is { Length: > 0 } urls
-            ? new Uri(urls.Split(';')[0])
-            : null;
+        _replicas.Values.FirstOrDefault(r => r.Resource.Name == "aspire-dashboard")?.Snapshot?.Urls
+            .FirstOrDefault(u => u.Url.StartsWith("http://", StringComparison.Ordinal)) is { } shown
+            ? new Uri(shown.Url)
+            : Aspire.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ASPNETCORE_URLS"] is { Length: > 0 } urls
+                ? new Uri(urls.Split(';')[0])
+                : null;
 
     private static int FreePort()
     {
