@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Builds Goxec's runtime images from runtimes/ (called as `./goxec images`).
 #
-#   scripts/images.sh [--all] [id...]
+#   scripts/images.sh [--all] [--jobs N] [id...]
 #
 # goxec/rootfs:bookworm  debootstrap minbase, imported (built only when missing)
 # goxec/base:bookworm    runtimes/base/Dockerfile (rebuilt when it changes)
 # goxec/runtime-<id>:<hash> and :latest, <hash> = definition hash (see
 #                        definition_hash), labelled goxec.language,
 #                        goxec.definition and goxec.version.
+#
+# Languages build N at a time (--jobs, default: the number of cores, at most 4). Images whose
+# Dockerfiles begin with the same instruction (a family's shared first layer: the JDK, GCC, Node.js,
+# the .NET SDK…) build one after another in one lane, so that layer is built once and reused from
+# the builder's cache — and stored once on disk. A language folder with a `context` file names a
+# provider, scripts/context/<name>.sh, that adds host files to its build context (the .NET SDK);
+# the provider's fingerprint is part of the definition hash.
 #
 # Environment: GOXEC_DEBIAN_MIRROR overrides the mirror read from apt's config.
 set -euo pipefail
@@ -22,18 +29,26 @@ BASE_IMAGE=goxec/base:$SUITE
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNTIMES=$ROOT/runtimes
 LOGS=$ROOT/.goxec/logs
-BUILT=0
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<EOF
-usage: scripts/images.sh [--all] [id...]
+usage: scripts/images.sh [--all] [--jobs N] [id...]
 
 Builds the runtime images. Without ids: the core set (${CORE_LANGUAGES[*]}).
-  --all   every language under runtimes/
+  --all      every language under runtimes/
+  --jobs N   build N languages at a time (default $(default_jobs))
 Available: $(all_languages | tr '\n' ' ')
 EOF
+}
+
+# Builds are mostly downloads and unpacking: one per core, but never more than 4 on anyone's machine.
+default_jobs() {
+    local cores
+    cores=$(nproc 2>/dev/null || echo 1)
+    (( cores > 4 )) && cores=4
+    echo "$cores"
 }
 
 all_languages() {
@@ -50,8 +65,8 @@ if [[ -t 1 ]]; then TTY=1; else TTY=0; fi
 
 # status NAME TEXT: a finished line (TTY: overwrites the live line).
 status() {
-    if (( TTY )); then printf '\r\033[K%-12s %s\n' "$1" "$2"
-    else printf '%-12s %s\n' "$1" "$2"; fi
+    if (( TTY )); then printf '\r\033[K%-14s %s\n' "$1" "$2"
+    else printf '%-14s %s\n' "$1" "$2"; fi
 }
 
 # Build output without colours and carriage returns.
@@ -171,23 +186,67 @@ build_base() {
     status base "built in $((SECONDS - start)) s"
 }
 
-# First 12 hex of sha256 over the language folder's files (sorted; name and
-# content) plus the base Dockerfile.
+# The context provider a language names in its `context` file, if any.
+context_provider() {
+    [[ -f $RUNTIMES/$1/context ]] || return 0
+    local name
+    name=$(tr -d '[:space:]' <"$RUNTIMES/$1/context")
+    [[ -x $ROOT/scripts/context/$name.sh ]] ||
+        die "runtimes/$1/context names '$name', but scripts/context/$name.sh is missing"
+    printf '%s\n' "$ROOT/scripts/context/$name.sh"
+}
+
+# First 12 hex of sha256 over what makes the image: the language folder's files
+# (sorted; name and content) but for tests/ (programs the test suite runs) and
+# runtime.yaml, of which only the version command counts (it makes the label;
+# compile and run commands, names and ids are read by Goxec, not built in);
+# the base Dockerfile; and, with a context provider, the provider script and
+# its fingerprint (what it copies from the host).
 definition_hash() {
+    local provider
+    provider=$(context_provider "$1")
     {
-        # tests/ holds programs the test suite runs; they never enter the image.
-        (cd "$RUNTIMES/$1" && find . -type f -not -path "./tests/*" -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+        (cd "$RUNTIMES/$1" && find . -type f -not -path "./tests/*" -not -name runtime.yaml -print0 |
+            LC_ALL=C sort -z | xargs -0 -r sha256sum)
+        grep '^version:' "$RUNTIMES/$1/runtime.yaml"
         (cd "$RUNTIMES" && sha256sum base/Dockerfile)
+        if [[ -n $provider ]]; then sha256sum "$provider"; "$provider" fingerprint; fi
     } | sha256sum | cut -c1-12
+}
+
+# build_context ID: the directory to build from — the language folder, or with a
+# provider a copy of it (tests left out) plus the provider's files. A provider
+# fills its files once per fingerprint; each language gets hard links to them.
+build_context() {
+    local id=$1 provider
+    provider=$(context_provider "$id")
+    if [[ -z $provider ]]; then printf '%s\n' "$RUNTIMES/$id"; return; fi
+    local name key shared=$ROOT/.goxec/contexts context=$ROOT/.goxec/contexts/$id
+    name=$(basename "$provider" .sh)
+    key=$({ sha256sum "$provider"; "$provider" fingerprint; } | sha256sum | cut -c1-12)
+    if [[ ! -d $shared/$name-$key ]]; then
+        rm -rf "$shared/$name-$key.tmp"
+        mkdir -p "$shared/$name-$key.tmp"
+        "$provider" fill "$shared/$name-$key.tmp" >&2
+        mv "$shared/$name-$key.tmp" "$shared/$name-$key"
+        # Fills for other fingerprints would only take disk space.
+        find "$shared" -mindepth 1 -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+    fi
+    rm -rf "$context"
+    mkdir -p "$context"
+    cp -al "$shared/$name-$key/." "$context/"
+    (cd "$RUNTIMES/$id" && find . -mindepth 1 -maxdepth 1 ! -name tests -exec cp -r {} "$context/" \;)
+    printf '%s\n' "$context"
 }
 
 # shellcheck source=lib/yaml.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/yaml.sh"
 
+# build_language ID: builds or reuses one image and prints one result line,
+# "<id>\t<cached|built|FAILED>\t<detail>". Never stops the script: the other
+# lanes go on, the summary lists failures.
 build_language() {
     local id=$1 dir=$RUNTIMES/$1 hash image log
-    [[ -f $dir/Dockerfile && -f $dir/runtime.yaml ]] ||
-        die "runtimes/$id needs a Dockerfile and a runtime.yaml"
     hash=$(definition_hash "$id")
     image=goxec/runtime-$id
     log=$LOGS/images-$id.log
@@ -196,30 +255,38 @@ build_language() {
         # Reused; make sure :latest points at this definition.
         [[ $(label "$image:latest" goxec.definition) == "$hash" ]] ||
             docker tag "$image:$hash" "$image:latest"
-        status "$id" cached
+        printf '%s\tcached\t%s\n' "$id" "$(label "$image:$hash" goxec.version)"
         return
     fi
 
     local version_cmd=()
     mapfile -t version_cmd < <(yaml_list "$dir/runtime.yaml" version)
-    (( ${#version_cmd[@]} > 0 )) ||
-        die "runtimes/$id/runtime.yaml: 'version:' must be a one-line list, e.g. [python3, --version]"
+    if (( ${#version_cmd[@]} == 0 )); then
+        printf '%s\tFAILED\truntime.yaml: version: must be a one-line list, e.g. [python3, --version]\n' "$id"
+        return
+    fi
 
-    local start=$SECONDS
-    build_step "$id" "$log" docker build -t "$image:$hash" "$dir"
+    printf '%s\tstarted\t\n' "$id"
+    local start=$SECONDS context
+    if ! context=$(build_context "$id" 2>"$log") ||
+        ! DOCKER_BUILDKIT=0 nice -n 10 docker build -t "$image:$hash" "$context" >>"$log" 2>&1; then
+        printf '%s\tFAILED\tsee %s\n' "$id" "${log#"$ROOT"/}"
+        return
+    fi
     local version
     version=$(docker run --rm --network none --user 1000:1000 "$image:$hash" "${version_cmd[@]}" 2>&1 |
         head -n 1 | tr -d '\r') || true
-    [[ -n $version ]] || {
-        status "$id" FAILED
-        die "runtime $id: \`${version_cmd[*]}\` printed nothing in $image:$hash"
-    }
-    printf 'FROM %s\n' "$image:$hash" | docker build -q \
+    if [[ -z $version ]]; then
+        printf '%s\tFAILED\t`%s` printed nothing in %s\n' "$id" "${version_cmd[*]}" "$image:$hash"
+        return
+    fi
+    if ! printf 'FROM %s\n' "$image:$hash" | DOCKER_BUILDKIT=0 docker build -q \
         --label goxec.language="$id" --label goxec.definition="$hash" \
-        --label goxec.version="$version" -t "$image:$hash" -t "$image:latest" - >>"$log" 2>&1 ||
-        { status "$id" FAILED; die "labelling $image:$hash failed; see ${log#"$ROOT"/}"; }
-    status "$id" "built in $((SECONDS - start)) s  ($version)"
-    BUILT=1
+        --label goxec.version="$version" -t "$image:$hash" -t "$image:latest" - >>"$log" 2>&1; then
+        printf '%s\tFAILED\tlabelling %s failed; see %s\n' "$id" "$image:$hash" "${log#"$ROOT"/}"
+        return
+    fi
+    printf '%s\tbuilt\tin %d s (%s)\n' "$id" "$((SECONDS - start))" "$version"
 
     # Older definitions of this language would only take disk space.
     local tag
@@ -228,13 +295,51 @@ build_language() {
     done
 }
 
+# lane_key ID: the first instruction after FROM, whitespace-normalised (comments
+# and continuation lines joined); languages with the same key share that layer.
+lane_key() {
+    awk '/^[ \t]*#/ { next }
+         { line = line " " $0 }
+         /\\[ \t]*$/ { sub(/\\[ \t]*$/, "", line); next }
+         { if (line ~ /^[ \t]*FROM[ \t]/) { line = ""; next }
+           if (line ~ /[^ \t]/) { gsub(/[ \t]+/, " ", line); print line; exit } }' "$RUNTIMES/$1/Dockerfile" |
+        sha256sum | cut -c1-12
+}
+
+# lanes ID...: one line per lane, its ids space-separated, longest lane first
+# (it bounds the total time).
+lanes() {
+    local id
+    for id in "$@"; do printf '%s %s\n' "$(lane_key "$id")" "$id"; done |
+        awk '{ ids[$1] = ids[$1] " " $2; n[$1]++ }
+             END { for (k in ids) print n[k] ids[k] }' |
+        sort -rn | cut -d' ' -f2-
+}
+
+# disk_usage IMAGE...: bytes the images take together, each layer counted once.
+disk_usage() {
+    local image
+    for image in "$@"; do
+        docker history --no-trunc --human=false --format '{{.ID}}\t{{.Size}}\t{{.CreatedBy}}' "$image" 2>/dev/null
+    done | awk -F'\t' '$2 > 0 { key = ($1 == "<missing>") ? $2 "|" $3 : $1; if (!(key in seen)) { seen[key] = 1; total += $2 } }
+                       END { printf "%.0f\n", total }'
+}
+
+human() { awk -v b="$1" 'BEGIN { split("B KB MB GB TB", u); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ } printf (i == 1 ? "%d %s" : "%.1f %s"), b, u[i] }'; }
+
 # ---- main ------------------------------------------------------------------
 
 main() {
-    local all=0 ids=() arg
-    for arg in "$@"; do
+    local all=0 ids=() arg jobs
+    jobs=$(default_jobs)
+    while (( $# > 0 )); do
+        arg=$1; shift
         case $arg in
             --all) all=1 ;;
+            --jobs) jobs=${1:-}; shift || true
+                    [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number" ;;
+            --jobs=*) jobs=${arg#--jobs=}; [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number" ;;
+            --build-lane) build_lane "$@"; return ;;
             -h|--help) usage; exit 0 ;;
             -*) usage >&2; die "unknown option $arg" ;;
             *) ids+=("$arg") ;;
@@ -247,15 +352,58 @@ main() {
     for id in "${ids[@]}"; do
         [[ $id != base && -d $RUNTIMES/$id ]] ||
             die "unknown runtime '$id'; available: $(all_languages | tr '\n' ' ')"
+        [[ -f $RUNTIMES/$id/Dockerfile && -f $RUNTIMES/$id/runtime.yaml ]] ||
+            die "runtimes/$id needs a Dockerfile and a runtime.yaml"
     done
 
     check_docker
     mkdir -p "$LOGS"
     build_base
-    for id in "${ids[@]}"; do build_language "$id"; done
-    # Untagged images of ours (a replaced base, once nothing is built on it).
-    (( BUILT )) && docker image prune -f --filter label=goxec.definition >/dev/null
+
+    local total=${#ids[@]} done=0 built=0 failed=() start=$SECONDS status detail
+    (( jobs > total )) && jobs=$total
+    (( total > 1 )) && printf 'building %d images, %d at a time\n' "$total" "$jobs"
+    local building=()
+    while IFS=$'\t' read -r id status detail; do
+        if [[ $status == started ]]; then
+            building+=("$id")
+            if (( TTY )); then printf '\r\033[Kbuilding %s… (%d/%d done)' "${building[*]}" "$done" "$total"
+            else status "$id" "building…"; fi
+            continue
+        fi
+        local rest=() b
+        for b in "${building[@]}"; do [[ $b == "$id" ]] || rest+=("$b"); done
+        building=("${rest[@]}")
+        done=$((done + 1))
+        case $status in
+            built) built=$((built + 1)) ;;
+            FAILED) failed+=("$id") ;;
+        esac
+        status "$id" "$(printf '[%*d/%d] %s %s' "${#total}" "$done" "$total" "$status" "$detail")"
+        (( TTY && ${#building[@]} > 0 )) && printf 'building %s… (%d/%d done)' "${building[*]}" "$done" "$total"
+    done < <(lanes "${ids[@]}" | xargs -P "$jobs" -L 1 bash "${BASH_SOURCE[0]}" --build-lane)
+
+    # Untagged images of ours (a replaced base or definition, once nothing is built on it).
+    (( built )) && docker image prune -f --filter label=goxec.definition >/dev/null
+    local images=()
+    for id in "${ids[@]}"; do image_exists "goxec/runtime-$id:latest" && images+=("goxec/runtime-$id:latest"); done
+    printf '%d images (%d built, %d reused, %d failed) in %d s; on disk together: %s (shared layers counted once)\n' \
+        "$total" "$built" "$((total - built - ${#failed[@]}))" "${#failed[@]}" "$((SECONDS - start))" \
+        "$(human "$(disk_usage "${images[@]}")")"
+    if (( ${#failed[@]} > 0 )); then
+        for id in "${failed[@]}"; do
+            printf '\nerror: building %s failed. Last 20 lines of %s:\n' "$id" ".goxec/logs/images-$id.log" >&2
+            tail -n 20 "$LOGS/images-$id.log" 2>/dev/null | plain | sed 's/^/  | /' >&2
+        done
+        exit 1
+    fi
     return 0
+}
+
+# build_lane ID...: builds the ids one after another (xargs runs lanes side by side).
+build_lane() {
+    local id
+    for id in "$@"; do build_language "$id"; done
 }
 
 main "$@"

@@ -4,10 +4,11 @@
 #   scripts/verify-language.sh [--no-build] <id>...
 #
 # For each id: builds goxec/runtime-<id> with scripts/images.sh, then runs
-# runtimes/<id>/tests/sum.* (stdin "40 2", must print 42) and
+# runtimes/<id>/tests/sum*.* (stdin "40 2", must print 42) and
 # runtimes/<id>/tests/fail.* (must fail at the stage tests/expect.yaml names:
-# compile_error or runtime_error) and the runtime.yaml template (must print
-# "Hello, world!"), each in a container with the worker's flags
+# compile_error or runtime_error; "none" for a language that cannot fail) and
+# the runtime.yaml template (stdin "1", must print "Hello, world!"), each in a
+# container with the worker's flags
 # (src/Goxec.Worker/Sandbox/ContainerSpecFactory.cs, SandboxOptions.cs):
 # read-only root, tmpfs /box (exec) and /tmp (noexec), no network, uid 1000,
 # no capabilities, 256 MB with no swap, 64 pids, 1 CPU, the engine's env and
@@ -35,8 +36,9 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=lib/yaml.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/yaml.sh"
 
-# The wrapper: writes the source, runs compile (stdin empty, like the engine)
-# then run (stdin attached), each under its wall time, and reports stage,
+# The wrapper: writes the source, runs compile (stdin empty, like the engine;
+# its output on stderr: the engine keeps it apart from the program's) then run
+# (stdin attached), each under its wall time, and reports stage,
 # exit code and duration on stderr lines starting with "@@goxec".
 # shellcheck disable=SC2016 # expanded inside the container
 WRAPPER='
@@ -47,7 +49,7 @@ if [ -n "$GOXEC_COMPILE" ]; then
     t=$(now)
     IFS="
 "; set -f
-    timeout -k 1 "$GOXEC_COMPILE_TIMEOUT" $GOXEC_COMPILE </dev/null; rc=$?
+    timeout -k 1 "$GOXEC_COMPILE_TIMEOUT" $GOXEC_COMPILE </dev/null >&2; rc=$?
     unset IFS; set +f
     echo "@@goxec compile $rc $(( ($(now) - t) / 1000000 ))" >&2
     [ "$rc" -eq 0 ] || exit 0
@@ -86,10 +88,11 @@ verify() {
     [[ -f $dir/runtime.yaml ]] || die "no runtimes/$id/runtime.yaml"
     file=$(yaml_scalar "$dir/runtime.yaml" file)
     expect=$(awk '/^fail:/ { print $2 }' "$dir/tests/expect.yaml")
-    local sum_src fail_src
-    sum_src=$(find "$dir/tests" -name 'sum.*' | head -n 1)
+    local sum_srcs=() fail_src
+    mapfile -t sum_srcs < <(find "$dir/tests" -name 'sum*.*' | LC_ALL=C sort)
     fail_src=$(find "$dir/tests" -name 'fail.*' | head -n 1)
-    [[ -n $sum_src && -n $fail_src && -n $expect ]] || die "runtimes/$id/tests needs sum.*, fail.* and expect.yaml"
+    [[ ${#sum_srcs[@]} -gt 0 && -n $expect && ( -n $fail_src || $expect == none ) ]] ||
+        die "runtimes/$id/tests needs sum.*, fail.* and expect.yaml"
 
     if (( BUILD )); then
         local start=$SECONDS line
@@ -105,26 +108,39 @@ verify() {
         die "no image goxec/runtime-$id:latest"
     size=$((size / 1000000))
 
-    local out=$LOGS/verify-$id
-    run_program "$id" "$file" "$sum_src" $'40 2\n' "$out-sum.out" "$out-sum.err"
-    [[ $(cat "$out-sum.out") == 42 && $(stage_field "$out-sum.err" run 1) == 0 ]] && sum=ok
+    local out=$LOGS/verify-$id src sums=0
+    sum=ok
+    for src in "${sum_srcs[@]}"; do
+        run_program "$id" "$file" "$src" $'40 2\n' "$out-sum.out" "$out-sum.err"
+        if [[ $(tr -d '[:space:]' <"$out-sum.out") == 42 && $(stage_field "$out-sum.err" run 1) == 0 ]]; then
+            sums=$((sums + 1))
+        else
+            sum="no(${src##*/})"; break
+        fi
+    done
+    [[ $sum == ok ]] && sum="ok($sums)"
 
-    run_program "$id" "$file" "$fail_src" '' "$out-fail.out" "$out-fail.err"
     local compile_rc run_rc
-    compile_rc=$(stage_field "$out-fail.err" compile 1)
-    run_rc=$(stage_field "$out-fail.err" run 1)
-    case $expect in
-        compile_error) [[ -n $compile_rc && $compile_rc != 0 && -z $run_rc ]] && fail=ok ;;
-        runtime_error) [[ ${compile_rc:-0} == 0 && -n $run_rc && $run_rc != 0 && $run_rc != 124 && $run_rc != 137 ]] && fail=ok ;;
-        *) die "runtimes/$id/tests/expect.yaml: unknown fail: $expect" ;;
-    esac
+    if [[ $expect == none ]]; then
+        fail=none
+    else
+        run_program "$id" "$file" "$fail_src" '' "$out-fail.out" "$out-fail.err"
+        compile_rc=$(stage_field "$out-fail.err" compile 1)
+        run_rc=$(stage_field "$out-fail.err" run 1)
+        case $expect in
+            compile_error) [[ -n $compile_rc && $compile_rc != 0 && -z $run_rc ]] && fail=ok ;;
+            runtime_error) [[ ${compile_rc:-0} == 0 && -n $run_rc && $run_rc != 0 && $run_rc != 124 && $run_rc != 137 ]] && fail=ok ;;
+            *) die "runtimes/$id/tests/expect.yaml: unknown fail: $expect" ;;
+        esac
+    fi
 
+    # Some programs only run on input (jq's filter, sed's script): "1" is a line and a JSON value.
     yaml_template "$dir/runtime.yaml" >"$out-hello.src"
-    run_program "$id" "$file" "$out-hello.src" '' "$out-hello.out" "$out-hello.err"
+    run_program "$id" "$file" "$out-hello.src" $'1\n' "$out-hello.out" "$out-hello.err"
     grep -q 'Hello, world!' "$out-hello.out" "$out-hello.err" && [[ $(stage_field "$out-hello.err" run 1) == 0 ]] && hello=ok
 
     local result=PASS compile_s run_s
-    [[ $sum == ok && $fail == ok && $hello == ok ]] || result=FAIL
+    [[ $sum == ok* && ( $fail == ok || $fail == none ) && $hello == ok ]] || result=FAIL
     compile_s=$(stage_field "$out-sum.err" compile 2); run_s=$(stage_field "$out-sum.err" run 2)
     compile_s=${compile_s:+$(awk -v m="$compile_s" 'BEGIN { printf "%.2f", m / 1000 }')}
     run_s=${run_s:+$(awk -v m="$run_s" 'BEGIN { printf "%.2f", m / 1000 }')}

@@ -44,8 +44,11 @@ public static class TelemetryExtensions
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing =>
             {
+                // Redis commands are client spans from the StackExchange.Redis instrumentation Aspire's AddRedisClient adds
+                // to this provider, kept only inside a trace: the readers' polls would otherwise each be a trace.
                 tracing
                     .AddSource(SourcePrefix + "*")
+                    .AddProcessor(new RedisOutsideTracesFilter())
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !ServiceDefaultsExtensions.IsQuietPath(context.Request.Path))
                     // Outgoing HTTP only inside a trace (the filter sees the request's own span): the Docker
                     // engine's polling would otherwise start traces of its own.
@@ -57,6 +60,16 @@ public static class TelemetryExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
+    }
+
+    /// <summary>Unmarks a Redis span that has no parent, so no exporter (they run after it) writes it.</summary>
+    private sealed class RedisOutsideTracesFilter : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity activity)
+        {
+            if (activity.Source.Name == "OpenTelemetry.Instrumentation.StackExchangeRedis" && activity.ParentSpanId == default)
+                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        }
     }
 }
 

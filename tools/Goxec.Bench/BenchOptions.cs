@@ -4,7 +4,7 @@ namespace Goxec.Bench;
 
 public sealed record BenchOptions
 {
-    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak"];
+    public static readonly string[] Parts = ["floors", "e2e", "ingest", "soak", "latency"];
 
     /// <summary>Tiny counts: a smoke run that proves every scenario works, not a measurement.</summary>
     public bool Quick { get; init; }
@@ -17,6 +17,7 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
     public int Workers { get; init; } = 2;
+    public int LatencySamples { get; init; } = 30;
 
     public int IngestCount => Ingest ?? (Quick ? 60 : 2000);
 
@@ -42,8 +43,9 @@ public sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = [.. Next().Split(',').Select(c => Positive("--concurrency", c))] },
                 "--soak" => options with { Soak = ParseDuration(Next()), Only = new HashSet<string>(options.Only) { "soak" } },
                 "--workers" => options with { Workers = Positive("--workers", Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak " +
-                                                 "--pool on|off|both --ingest N --connections N --concurrency 1,4,16 --soak 10m --workers N"),
+                "--latency" => options with { LatencySamples = Positive("--latency", Next()), Only = new HashSet<string>(options.Only) { "latency" } },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --out DIR --only floors,e2e,ingest,soak,latency " +
+                                                 "--pool on|off|both --ingest N --latency N --connections N --concurrency 1,4,16 --soak 10m --workers N"),
             };
         }
         return options;

@@ -12,7 +12,8 @@ public sealed record BenchReport(
     IReadOnlyList<Scenario> EndToEnd,
     IngestResult? Ingest,
     SoakResult? Soak,
-    double DurationSeconds);
+    double DurationSeconds,
+    IReadOnlyList<LatencyFigure>? Latency = null);
 
 public sealed record MachineInfo(int Cores, double LoadAverage1m, string Os, string Runtime);
 
@@ -53,7 +54,11 @@ public sealed record IngestResult(
     int Lost,
     int Duplicates,
     double DrainSeconds,
-    IReadOnlyList<string> RefusalSamples);
+    IReadOnlyList<string> RefusalSamples,
+    double LoadAverage = 0);
+
+/// <summary>One wait the queue adds (see <see cref="Latency"/>), in ms over <see cref="Count"/> jobs.</summary>
+public sealed record LatencyFigure(string Name, int Count, double P50, double P90, double P99, IReadOnlyList<double> SamplesMs);
 
 public sealed record SoakResult(double DurationSeconds, int Jobs, int Errors, IReadOnlyList<ProcessMemory> Processes);
 

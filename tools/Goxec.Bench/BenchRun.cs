@@ -25,21 +25,23 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         var e2e = new List<Scenario>();
         IngestResult? ingest = null;
         SoakResult? soak = null;
+        IReadOnlyList<LatencyFigure>? latency = null;
         var pools = Pools();
         for (var p = 0; p < pools.Count; p++)
         {
             var pool = pools[p];
-            var needsGraph = options.Only.Contains("e2e") || (p == 0 && (options.Only.Contains("ingest") || options.Only.Contains("soak")));
+            var needsGraph = options.Only.Contains("e2e") || (p == 0 && (options.Only.Contains("ingest") || options.Only.Contains("soak") || options.Only.Contains("latency")));
             if (!needsGraph) continue;
             progress.WriteLine($"starting a graph: redis, api, {options.Workers} workers, pool {pool ?? "(no such setting)"}");
             await using var app = await Graph.StartAsync(options, pool is null ? null : pool == "on", graphLog, ct);
             using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = TimeSpan.FromMinutes(2) };
             if (options.Only.Contains("e2e")) e2e.AddRange(await new EndToEnd(options, progress).RunAsync(http, pool ?? "off", ct));
+            if (p == 0 && options.Only.Contains("latency")) latency = await new Latency(options, progress).RunAsync(http, ct);
             if (p == 0 && options.Only.Contains("ingest")) ingest = await new Ingest(options, progress).RunAsync(app, ct);
             if (p == 0 && options.Only.Contains("soak")) soak = await new Soak(options, progress).RunAsync(app, http, ct);
         }
         return new BenchReport(started, machine, [.. options.Only], options.Quick, floors, [.. e2e.Select(s => WithRatios(s, floors))], ingest, soak,
-            Stats.Round(clock.Elapsed.TotalSeconds));
+            Stats.Round(clock.Elapsed.TotalSeconds), latency);
     }
 
     /// <summary>"on"/"off" as asked; null when the worker has no pool setting (nothing to switch).</summary>
@@ -71,7 +73,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         };
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
         catch (IOException) { return 0; }

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using Goxec.AppHost;
 using Goxec.Graph;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Bench;
 
@@ -21,10 +20,12 @@ public sealed class Ingest(BenchOptions options, TextWriter progress)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = app.GetEndpoint("api"), Timeout = TimeSpan.FromSeconds(60) };
-        await using var redis = new RedisClient(app.ConnectionString("redis"));
+        await using var redis = await JobsRedis.ConnectAsync(app.ConnectionString("redis"), "goxec-bench");
+        var store = new JobStore(redis, Microsoft.Extensions.Options.Options.Create(new JobStoreOptions()), TimeProvider.System);
         // Open every connection before the clock starts: the rate is of submissions, not of TCP handshakes.
         await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(_ => http.GetAsync("/alive", ct)));
 
+        var load = BenchRun.LoadAverage();
         var accepted = new ConcurrentDictionary<string, int>();
         var refusals = new ConcurrentQueue<string>();
         Graph.SignalWorkers(app, stop: true);
@@ -58,48 +59,42 @@ public sealed class Ingest(BenchOptions options, TextWriter progress)
         var finished = 0;
         while (drain.Elapsed < patience)
         {
-            var statuses = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HGET", JobKeys.Job(id), "status"))], ct);
-            finished = statuses.Count(s => s.AsString() is "completed" or "dead_lettered");
+            finished = (await store.GetStatusesAsync(ids, ct)).Count(s => s is "completed" or "dead_lettered");
             if (!Console.IsOutputRedirected) progress.Write($"\r  draining: {finished}/{ids.Length} finished ({drain.Elapsed.TotalSeconds:F0} s)");
             else if ((int)drain.Elapsed.TotalSeconds % 10 == 0) progress.WriteLine($"  draining: {finished}/{ids.Length} finished ({drain.Elapsed.TotalSeconds:F0} s)");
             if (finished == ids.Length) break;
             await Task.Delay(1000, ct);
         }
         progress.WriteLine();
-        var (completed, dead, lost, duplicates) = await InspectAsync(redis, accepted, ct);
+        var (completed, dead, lost, duplicates) = await InspectAsync(store, new JobQueue(redis), accepted, ct);
         var samples = outcome.SamplesMs;
         return new IngestResult(options.IngestCount, options.Connections, accepted.Count, outcome.Errors, Stats.Round(outcome.Wall.TotalSeconds),
             Stats.Round(accepted.Count / outcome.Wall.TotalSeconds), Stats.Round(Stats.Percentile(samples, 50)), Stats.Round(Stats.Percentile(samples, 90)),
-            Stats.Round(Stats.Percentile(samples, 99)), completed, dead, lost, duplicates, Stats.Round(drain.Elapsed.TotalSeconds), [.. refusals]);
+            Stats.Round(Stats.Percentile(samples, 99)), completed, dead, lost, duplicates, Stats.Round(drain.Elapsed.TotalSeconds), [.. refusals], load);
     }
 
     private string Token(int index) => $"ingest-{_run}-{index}";
 
     /// <summary>Every accepted id: completed with its own output printed once, and announced as finished at most once.</summary>
-    private async Task<(int Completed, int Dead, int Lost, int Duplicates)> InspectAsync(IRedisClient redis, ConcurrentDictionary<string, int> accepted, CancellationToken ct)
+    private async Task<(int Completed, int Dead, int Lost, int Duplicates)> InspectAsync(JobStore store, JobQueue queue,
+        ConcurrentDictionary<string, int> accepted, CancellationToken ct)
     {
         var ids = accepted.Keys.ToArray();
-        var jobs = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HMGET", JobKeys.Job(id), "status", "result"))], ct);
+        var jobs = await Task.WhenAll(ids.Select(id => store.GetAsync(id, ct)));
         int completed = 0, dead = 0, lost = 0, duplicates = 0;
         for (var i = 0; i < ids.Length; i++)
         {
-            var fields = jobs[i].AsArray();
-            switch (fields[0].AsString())
+            switch (jobs[i]?.Status)
             {
-                case "completed":
+                case JobStatus.Completed:
                     completed++;
-                    var result = System.Text.Json.JsonSerializer.Deserialize(fields[1].AsString()!, GoxecJsonContext.Default.JobResult);
-                    if (result?.Run?.Stdout != Token(accepted[ids[i]]) + "\n") duplicates++;
+                    if (jobs[i]!.Run?.Stdout != Token(accepted[ids[i]]) + "\n") duplicates++;
                     break;
-                case "dead_lettered": dead++; break;
+                case JobStatus.DeadLettered: dead++; break;
                 default: lost++; break;
             }
         }
-        var announced = (await redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), ct)).AsArray()
-            .Select(e => e.AsArray()[1].AsMap()["id"].AsString()!)
-            .Where(accepted.ContainsKey)
-            .GroupBy(id => id)
-            .Count(g => g.Count() > 1);
+        var announced = (await queue.AllFinishedAsync(ct)).Where(accepted.ContainsKey).GroupBy(id => id).Count(g => g.Count() > 1);
         return (completed, dead, lost, duplicates + announced);
     }
 }

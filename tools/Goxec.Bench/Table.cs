@@ -9,6 +9,9 @@ public static class Table
     public static string Render(BenchReport report)
     {
         var md = new StringBuilder();
+        // The machine is shared while measured: every figure travels with the load it was measured under.
+        md.AppendLine(CultureInfo.InvariantCulture, $"{report.Machine.Cores} cores, load average {report.Machine.LoadAverage1m:0.00} (1 min) at the start.");
+        md.AppendLine();
         md.AppendLine("| scenario | conc. | jobs | errors | p50 ms | p90 ms | p99 ms | jobs/s | p50 ÷ floor | jobs/s ÷ floor |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in report.Floors.Concat(report.EndToEnd))
@@ -19,7 +22,15 @@ public static class Table
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Ingest (workers paused): {i.Accepted} of {i.Requested} accepted in {i.WallSeconds:0.00} s over {i.Connections} connections = **{i.AcceptedPerSecond:0} accepted/s**, " +
-                $"POST p50 {i.P50:0.0} ms, p90 {i.P90:0.0} ms, p99 {i.P99:0.0} ms. Drained in {i.DrainSeconds:0} s: {i.Completed} completed, {i.DeadLettered} dead-lettered, {i.Lost} lost, {i.Duplicates} duplicated.");
+                $"POST p50 {i.P50:0.0} ms, p90 {i.P90:0.0} ms, p99 {i.P99:0.0} ms (load average {i.LoadAverage:0.00} before). Drained in {i.DrainSeconds:0} s: {i.Completed} completed, {i.DeadLettered} dead-lettered, {i.Lost} lost, {i.Duplicates} duplicated.");
+        }
+        if (report.Latency is { Count: > 0 } latency)
+        {
+            md.AppendLine();
+            md.AppendLine("| wait (one job at a time) | jobs | p50 ms | p90 ms | p99 ms |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+            foreach (var l in latency)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {l.Name} | {l.Count} | {l.P50:0.0} | {l.P90:0.0} | {l.P99:0.0} |");
         }
         if (report.Soak is { } soak)
         {

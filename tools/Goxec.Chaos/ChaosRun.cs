@@ -5,7 +5,6 @@ using Goxec.AppHost;
 using Goxec.Docker;
 using Goxec.Graph;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Goxec.Worker.Sandbox;
 
 namespace Goxec.Chaos;
@@ -72,7 +71,8 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
             },
         }, ct, log: graphLog);
         using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = RequestTimeout };
-        await using var redis = new RedisClient(app.ConnectionString("redis"));
+        await using var redis = await JobsRedis.ConnectAsync(app.ConnectionString("redis"), "goxec-chaos");
+        var store = new JobStore(redis, Microsoft.Extensions.Options.Options.Create(new JobStoreOptions()), TimeProvider.System);
 
         using var chaos = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var killing = KillWorkersAsync(app, chaos.Token);
@@ -83,7 +83,7 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var finished = await CountFinishedAsync(redis, ct);
+            var finished = await CountFinishedAsync(store, ct);
             if (!redisRestarted && finished >= _accepted.Count / 3)
             {
                 redisRestarted = true;
@@ -97,8 +97,8 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         await chaos.CancelAsync();
         await killing;
 
-        _cluster = (await redis.ExecuteAsync(new RedisCommand("GET", ClusterIdentity.Key), ct)).AsString();
-        var report = await InspectAsync(redis, ct) with { WorkerKills = _workerKills, RedisRestarts = _redisRestarts, Duration = clock.Elapsed };
+        _cluster = await redis.GetDatabase().StringGetAsync(JobKeys.Cluster);
+        var report = await InspectAsync(store, new JobEventLog(redis), new JobQueue(redis), ct) with { WorkerKills = _workerKills, RedisRestarts = _redisRestarts, Duration = clock.Elapsed };
         return report;
     }
 
@@ -174,62 +174,42 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         _redisRestarts++;
     }
 
-    private async Task<int> CountFinishedAsync(IRedisClient redis, CancellationToken ct)
+    private async Task<int> CountFinishedAsync(JobStore store, CancellationToken ct)
     {
         try
         {
-            var ids = _accepted.Keys.ToArray();
-            var replies = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HGET", JobKeys.Job(id), "status"))], ct);
-            return replies.Count(r => r.AsString() is "completed" or "dead_lettered");
+            return (await store.GetStatusesAsync([.. _accepted.Keys], ct)).Count(s => s is "completed" or "dead_lettered");
         }
-        catch (Exception e) when (e is RedisConnectionException or TimeoutException)
+        catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or TimeoutException)
         {
             return 0; // Redis is restarting; ask again shortly
         }
     }
 
-    private async Task<ChaosReport> InspectAsync(IRedisClient redis, CancellationToken ct)
+    private async Task<ChaosReport> InspectAsync(JobStore store, JobEventLog log, JobQueue queue, CancellationToken ct)
     {
         var ids = _accepted.Keys.ToArray();
-        var jobs = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("HGETALL", JobKeys.Job(id)))], ct);
+        var jobs = await Task.WhenAll(ids.Select(id => store.GetAsync(id, ct)));
+        // The output stream a subscriber would replay must show one run too.
+        var streams = await Task.WhenAll(ids.Select(id => log.ReadAsync(id, "0-0", 100_000, ct)));
         int completed = 0, dead = 0, lost = 0, duplicates = 0;
         for (var i = 0; i < ids.Length; i++)
         {
-            var fields = jobs[i].AsMap();
-            var status = fields.TryGetValue("status", out var s) ? s.AsString() : null;
-            switch (status)
+            var expected = Token(_accepted[ids[i]]) + "\n";
+            switch (jobs[i]?.Status)
             {
-                case "completed":
+                case JobStatus.Completed:
                     completed++;
-                    // One run prints its token once; anything else shows a second run (the replayed stream is checked below).
-                    var stdout = System.Text.Json.JsonSerializer.Deserialize(fields["result"].AsString()!, GoxecJsonContext.Default.JobResult)?.Run?.Stdout;
-                    if (stdout != Token(_accepted[ids[i]]) + "\n") duplicates++;
+                    // One run prints its token once; anything else shows a second run.
+                    if (jobs[i]!.Run?.Stdout != expected) duplicates++;
+                    if (string.Concat(streams[i].Where(e => e.Type == JobEvents.Stdout).Select(e => e.Data)) != expected) duplicates++;
                     break;
-                case "dead_lettered": dead++; break;
+                case JobStatus.DeadLettered: dead++; break;
                 default: lost++; break;
             }
         }
-
-        // The output stream a subscriber would replay must show one run too.
-        var streams = await redis.ExecuteBatchAsync([.. ids.Select(id => new RedisCommand("XRANGE", JobEvents.Key(id), "-", "+"))], ct);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var replayed = string.Concat(streams[i].AsArray()
-                .Select(e => e.AsArray()[1].AsMap())
-                .Where(f => f["type"].AsString() == JobEvents.Stdout)
-                .Select(f => f["data"].AsString()));
-            var status = jobs[i].AsMap().TryGetValue("status", out var st) ? st.AsString() : null;
-            if (status == "completed" && replayed != Token(_accepted[ids[i]]) + "\n") duplicates++;
-        }
-
-        var announcements = (await redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), ct)).AsArray()
-            .Select(e => e.AsArray()[1].AsMap()["id"].AsString()!)
-            .Where(_accepted.ContainsKey)
-            .GroupBy(id => id)
-            .Count(g => g.Count() > 1);
-        duplicates += announcements;
-
-        var pending = (await redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), ct)).AsArray()[0].AsInt64();
+        duplicates += (await queue.AllFinishedAsync(ct)).Where(_accepted.ContainsKey).GroupBy(id => id).Count(g => g.Count() > 1);
+        var pending = await queue.PendingAsync(ct);
         var orphans = await OrphanContainersAsync(ct);
         return new ChaosReport(_accepted.Count, completed, dead, lost, duplicates, pending, orphans, 0, 0, TimeSpan.Zero);
     }

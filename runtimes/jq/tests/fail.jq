@@ -1,1 +1,2 @@
-"failed\n" | halt_error(3)
+# A syntax error: jq refuses the program before it reads any input.
+. + (

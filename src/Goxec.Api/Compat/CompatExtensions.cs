@@ -8,8 +8,9 @@ internal static class CompatExtensions
     public static IServiceCollection AddCompatApis(this IServiceCollection services) => services
         .AddSingleton<CompatRunner>()
         .AddSingleton<Goxec.Api.Compat.Piston.PistonRuntimes>()
-        .AddSingleton<Goxec.Api.Webhooks.ICallbackFormat>(new Goxec.Api.Compat.Judge0.Judge0CallbackFormat(base64: false))
-        .AddSingleton<Goxec.Api.Webhooks.ICallbackFormat>(new Goxec.Api.Compat.Judge0.Judge0CallbackFormat(base64: true));
+        .AddSingleton<Goxec.Api.Compat.Judge0.Judge0Languages>()
+        .AddSingleton<Goxec.Api.Webhooks.ICallbackFormat>(sp => new Goxec.Api.Compat.Judge0.Judge0CallbackFormat(base64: false, sp.GetRequiredService<Goxec.Api.Compat.Judge0.Judge0Languages>()))
+        .AddSingleton<Goxec.Api.Webhooks.ICallbackFormat>(sp => new Goxec.Api.Compat.Judge0.Judge0CallbackFormat(base64: true, sp.GetRequiredService<Goxec.Api.Compat.Judge0.Judge0Languages>()));
 
     public static IEndpointRouteBuilder MapCompatApis(this IEndpointRouteBuilder app)
     {

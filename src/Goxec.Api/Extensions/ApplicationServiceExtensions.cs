@@ -9,7 +9,8 @@ internal static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: JobsRedis.Configure);
+        builder.Services.AddJobsLayer();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<Goxec.Api.Extensions.InfrastructureExceptionHandler>();
         builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
@@ -18,7 +19,6 @@ internal static class ApplicationServiceExtensions
             .Validate(o => o.LimitsAreConsistent(), "Each default limit must be between 1 and its maximum (Submission:RunDefaults/RunMaxima, CompileDefaults/CompileMaxima).")
             .ValidateOnStart();
         builder.Services.AddSingleton(LanguageCatalog.Load(builder.Configuration)); // eager: a bad descriptor stops the start
-        builder.Services.AddSingleton<JobStore>();
         builder.Services.AddOptions<Goxec.Api.Streaming.StreamingOptions>().BindConfiguration(Goxec.Api.Streaming.StreamingOptions.Section)
             .Validate(o => o.MaxQueuedMessages > 0 && o.SendTimeout > TimeSpan.Zero, "Streaming limits must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<Goxec.Api.Streaming.JobEventReader>();
@@ -37,7 +37,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddCompatApis();
         builder.AddGateway();
         builder.AddWebhooks();
-        builder.Services.AddOpenApi(o => o.AddApiKeySecurity());
+        builder.Services.AddOpenApi(o => o.AddApiKeySecurity().DescribeWhatIsSent());
         return builder;
     }
 }

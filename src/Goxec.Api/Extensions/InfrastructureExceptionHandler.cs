@@ -1,5 +1,5 @@
-using Goxec.Redis;
 using Microsoft.AspNetCore.Diagnostics;
+using StackExchange.Redis;
 
 namespace Goxec.Api.Extensions;
 

@@ -26,7 +26,6 @@ public static class GatewayExtensions
         services.AddSingleton(sp => new ClientAddress(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ParsedTrustedProxies()));
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<TokenBucket>();
-        services.AddSingleton<JobSlots>();
         services.AddSingleton<QueueBacklog>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
@@ -69,6 +68,13 @@ public static class GatewayExtensions
     /// <summary>Only the admin key (Gateway:AdminKey).</summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(AdminPolicy).WithMetadata(new RateLimitedMetadata());
+
+    /// <summary>
+    /// The endpoint takes the caller's token itself, inside the submission script (one round trip for both), instead
+    /// of the gateway taking it first. It must still take one on every path that does not submit.
+    /// </summary>
+    public static TBuilder TakesTokenInSubmission<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new TokenInSubmissionMetadata());
 
     /// <summary>Refused with 503 + Retry-After while the queue backlog is over Gateway:MaxQueueBacklog.</summary>
     public static TBuilder SubmitsJobs<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

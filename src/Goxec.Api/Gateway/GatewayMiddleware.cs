@@ -8,6 +8,9 @@ public sealed class RateLimitedMetadata;
 /// <summary>Marks an endpoint that queues jobs: refused with 503 while the backlog is over its cap.</summary>
 public sealed class SubmitsJobsMetadata;
 
+/// <summary>Marks an endpoint that takes its token itself, in the same round trip as the submission (see <c>TakesTokenInSubmission</c>).</summary>
+public sealed class TokenInSubmissionMetadata;
+
 /// <summary>
 /// Rate limiting and backpressure as middleware rather than endpoint filters, so they apply to any
 /// endpoint — minimal API handlers and raw WebSocket <c>RequestDelegate</c>s alike — that carries the
@@ -21,7 +24,8 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
-        var limited = metadata?.GetMetadata<RateLimitedMetadata>() is not null || OriginPolicy.IsWebSocketConnect(context.Request);
+        var limited = (metadata?.GetMetadata<RateLimitedMetadata>() is not null || OriginPolicy.IsWebSocketConnect(context.Request))
+            && metadata?.GetMetadata<TokenInSubmissionMetadata>() is null;
         if (limited && context.Features.Get<Caller>() is { Limits: { } limits } caller)
         {
             var decision = await bucket.TakeAsync(caller.Bucket, limits, cost: 1, context.RequestAborted);
@@ -29,9 +33,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenBucket bucket
             if (!decision.Allowed)
             {
                 GoxecMetrics.RateLimitRejections.Add(1);
-                await new Refusal(StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"The rate limit of {caller.Name} is {limits.Rate:0.###} requests per second with bursts of {limits.Burst}; " +
-                    $"retry after {Refusal.Seconds(decision.RetryAfter)} s.", decision.RetryAfter).ExecuteAsync(context);
+                await decision.Refuse(caller.Name).ExecuteAsync(context);
                 return;
             }
         }

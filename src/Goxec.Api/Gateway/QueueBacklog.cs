@@ -1,14 +1,13 @@
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Api.Gateway;
 
 /// <summary>
-/// How many jobs wait in <c>goxec:jobs</c>, read at most once per <see cref="GatewayOptions.BacklogCacheTime"/>
-/// per replica: under load thousands of submissions share one XLEN, so the check costs nothing per request.
+/// How many jobs wait in the work stream, read at most once per <see cref="GatewayOptions.BacklogCacheTime"/>
+/// per replica: under load thousands of submissions share one read, so the check costs nothing per request.
 /// </summary>
-public sealed class QueueBacklog(IRedisClient redis, IOptions<GatewayOptions> options, TimeProvider clock)
+public sealed class QueueBacklog(JobQueue queue, IOptions<GatewayOptions> options, TimeProvider clock)
 {
     private readonly Lock _lock = new();
     private Task<long>? _reading;
@@ -29,13 +28,7 @@ public sealed class QueueBacklog(IRedisClient redis, IOptions<GatewayOptions> op
             if (_reading is { IsFaulted: false, IsCanceled: false } && clock.GetElapsedTime(_readAt, now) < options.Value.BacklogCacheTime)
                 return _reading;
             _readAt = now;
-            return _reading = ReadAsync();
+            return _reading = queue.LengthAsync(CancellationToken.None);
         }
-    }
-
-    private async Task<long> ReadAsync()
-    {
-        var reply = await redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream));
-        return reply.IsError ? 0 : reply.AsInt64();
     }
 }

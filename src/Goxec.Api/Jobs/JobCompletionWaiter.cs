@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Api.Jobs;
 
 /// <summary>
-/// Lets requests wait for jobs to finish without polling: one loop follows the
-/// <c>goxec:finished</c> stream for the whole process and wakes the waiters of each id it sees.
+/// Lets requests wait for jobs to finish without polling: one loop per process follows the finish
+/// announcements (<see cref="JobKeys.Finished"/>) and wakes the waiters of each id it sees. It reads when
+/// the finish script's nudge says there is something new (and once a <see cref="Poll"/> regardless), so any
+/// number of waiters costs one read per burst of finishes and no Redis connection of its own.
 /// </summary>
-internal sealed class JobCompletionWaiter(IRedisClient redis, ILogger<JobCompletionWaiter> logger) : BackgroundService
+internal sealed class JobCompletionWaiter(JobQueue queue, Nudges nudges, ILogger<JobCompletionWaiter> logger) : BackgroundService
 {
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private const int Batch = 1000;
     private readonly ConcurrentDictionary<string, Waiters> _waiters = new(StringComparer.Ordinal);
 
     /// <summary>Starts watching a job. Dispose the handle when done waiting.</summary>
@@ -21,25 +24,23 @@ internal sealed class JobCompletionWaiter(IRedisClient redis, ILogger<JobComplet
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var last = "$";
+        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Finished);
+        string? last = null;
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Resolve "$" to a concrete id once, so a reconnect resumes without a gap.
-                if (last == "$") last = await LastIdAsync(stoppingToken);
-                var reply = await redis.ExecuteBlockingAsync(
-                    new RedisCommand("XREAD", "COUNT", 1000, "BLOCK", 5000, "STREAMS", JobKeys.Finished, last), stoppingToken);
-                foreach (var (_, entries) in StreamReplies.PerStream(reply))
-                foreach (var entry in entries.AsArray())
+                // Resolved once to a concrete id, so a reconnect resumes without a gap.
+                last ??= await queue.LastFinishedAsync(stoppingToken);
+                var finished = await queue.ReadFinishedAsync(last, Batch, stoppingToken);
+                foreach (var (entry, id) in finished)
                 {
-                    var fields = entry.AsArray();
-                    last = fields[0].AsString()!;
-                    if (fields[1].AsMap().TryGetValue("id", out var id) && _waiters.TryGetValue(id.AsString()!, out var waiters))
-                        waiters.Finished.TrySetResult();
+                    last = entry;
+                    if (_waiters.TryGetValue(id, out var waiters)) waiters.Finished.TrySetResult();
                 }
                 backoff = TimeSpan.FromMilliseconds(100);
+                if (finished.Count < Batch) await nudge.WaitAsync(Poll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,12 +53,6 @@ internal sealed class JobCompletionWaiter(IRedisClient redis, ILogger<JobComplet
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
-    }
-
-    private async Task<string> LastIdAsync(CancellationToken ct)
-    {
-        var newest = (await redis.ExecuteAsync(new RedisCommand("XREVRANGE", JobKeys.Finished, "+", "-", "COUNT", 1), ct)).AsArray();
-        return newest.Count == 0 ? "0-0" : newest[0].AsArray()[0].AsString()!;
     }
 
     private void Release(string id, Waiters waiters)

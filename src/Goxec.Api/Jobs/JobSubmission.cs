@@ -42,6 +42,17 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
     /// <summary>The job it stands for (new, or an earlier one with the same idempotency key), or a 429 refusal.</summary>
     public async Task<(Enqueued? Job, Refusal? Refusal)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey, CancellationToken ct)
     {
+        var (job, refusal, _) = await EnqueueAsync(spec, caller, idempotencyKey, takeToken: false, ct);
+        return (job, refusal);
+    }
+
+    /// <summary>
+    /// As above; with <paramref name="takeToken"/> the caller's token is taken in the same round trip (the endpoint
+    /// carries <c>TakesTokenInSubmission</c>), and the bucket's answer comes back for the response headers.
+    /// </summary>
+    public async Task<(Enqueued? Job, Refusal? Refusal, RateDecision? Rate)> EnqueueAsync(JobSpec spec, Caller caller, string? idempotencyKey,
+        bool takeToken, CancellationToken ct)
+    {
         // The producer span's context travels in the entry: the worker's spans are its children.
         using var publish = GoxecDiagnostics.Api.StartActivity($"send {JobKeys.Stream}", ActivityKind.Producer);
         publish?.SetTag("messaging.system", "redis");
@@ -53,9 +64,20 @@ internal sealed class JobSubmission(JobRequestValidator validator, JobStore stor
         // this caller's job (with its code and output).
         var scopedKey = idempotencyKey is null ? null : $"{caller.Bucket}\n{idempotencyKey}";
         // Idempotency, the cap and the enqueue are one script: one round trip per submission.
-        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, JobSlots.CapOf(caller), ct);
-        if (enqueued.Refused) return (null, Refusal.TooManyUnfinishedJobs(caller, enqueued.Unfinished));
+        var rate = takeToken && caller.Limits is { } limits ? TokenBucket.CapOf(caller.Bucket, limits) : null;
+        var enqueued = await store.EnqueueAsync(spec, Activity.Current?.Id, scopedKey, CapOf(caller), rate, ct);
+        var decision = enqueued.Tokens is { } tokens ? new RateDecision(tokens, caller.Limits!) : null;
+        if (enqueued.Limited)
+        {
+            GoxecMetrics.RateLimitRejections.Add(1);
+            return (null, decision!.Refuse(caller.Name), decision);
+        }
+        if (enqueued.Refused)
+            return (null, Refusal.TooManyUnfinishedJobs(caller, enqueued.Unfinished), decision);
         if (enqueued.IsNew) GoxecMetrics.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("language", spec.Language));
-        return (enqueued, null);
+        return (enqueued, null, decision);
     }
+
+    /// <summary>The caller's cap on unfinished jobs, for the submission script to reserve in the same step; null when the caller has none.</summary>
+    private static SlotCap? CapOf(Caller caller) => caller.Limits is null ? null : new SlotCap(caller.Bucket, caller.Limits.MaxConcurrentJobs);
 }

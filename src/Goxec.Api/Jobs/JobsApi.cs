@@ -11,7 +11,7 @@ internal static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/v1/jobs").RequireCaller().WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync).SubmitsJobs().Accepts<SubmitJobRequest>("application/json")
+        jobs.MapPost("/", SubmitAsync).SubmitsJobs().TakesTokenInSubmission().Accepts<SubmitJobRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapJobBatchApi();
@@ -19,22 +19,35 @@ internal static class JobsApi
     }
 
     public static async Task<Results<Accepted<JobAccepted>, Ok<JobView>, ValidationProblem, Refusal>> SubmitAsync(
-        HttpContext context, bool? wait, JobSubmission submission, JobStore store, JobCompletionWaiter waiter,
+        HttpContext context, bool? wait, JobSubmission submission, JobStore store, JobCompletionWaiter waiter, TokenBucket bucket,
         IOptions<SubmissionOptions> options, CancellationToken ct)
     {
         var request = context.Request;
-        var (body, malformed) = await JsonBody.ReadAsync(request, GoxecJsonContext.Default.SubmitJobRequest, ct);
-        if (body is null) return malformed!;
+        var caller = Caller.Of(context);
+        // A valid submission takes its token inside the submission script (one round trip); one that is refused
+        // before it still pays its token here, so bad requests are rate limited like any other.
+        async Task<Refusal?> ChargeAsync()
+        {
+            if (caller.Limits is not { } limits) return null;
+            var decision = await bucket.TakeAsync(caller.Bucket, limits, cost: 1, ct);
+            decision.WriteHeaders(context.Response);
+            if (decision.Allowed) return null;
+            GoxecMetrics.RateLimitRejections.Add(1);
+            return decision.Refuse(caller.Name);
+        }
 
+        var (body, malformed) = await JsonBody.ReadAsync(request, GoxecJsonContext.Default.SubmitJobRequest, ct);
+        if (body is null) return await ChargeAsync() is { } limited ? limited : malformed!;
         var (idempotencyKey, keyProblem) = JobSubmission.IdempotencyKeyOf(request);
-        if (keyProblem is not null) return keyProblem;
+        if (keyProblem is not null) return await ChargeAsync() is { } limited ? limited : keyProblem;
 
         var (spec, errors) = await submission.PrepareAsync(body, ct);
-        if (spec is null) return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
+        if (spec is null) return await ChargeAsync() is { } limited ? limited : TypedResults.ValidationProblem(errors, title: "The job is not valid.");
 
         // Registered before the job exists, so a finish that races the wait is never missed.
         using var completion = wait == true ? waiter.Watch(spec.Id) : null;
-        var (enqueued, refusal) = await submission.EnqueueAsync(spec, Caller.Of(context), idempotencyKey, ct);
+        var (enqueued, refusal, rate) = await submission.EnqueueAsync(spec, caller, idempotencyKey, takeToken: true, ct);
+        rate?.WriteHeaders(context.Response);
         if (enqueued is null) return refusal!;
         var id = enqueued.Id;
         var location = $"/api/v1/jobs/{id}";

@@ -1,13 +1,12 @@
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Api.Jobs;
 
 /// <summary>
 /// Creates the consumer group from the start of the stream, so jobs accepted before any worker
-/// ever ran are still delivered. Workers do the same; whoever is first wins (BUSYGROUP).
+/// ever ran are still delivered. Workers do the same; whoever is first wins.
 /// </summary>
-internal sealed class QueueInitializer(IRedisClient redis, ILogger<QueueInitializer> logger) : BackgroundService
+internal sealed class QueueInitializer(JobQueue queue, ILogger<QueueInitializer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,7 +14,7 @@ internal sealed class QueueInitializer(IRedisClient redis, ILogger<QueueInitiali
         {
             try
             {
-                await JobQueue.EnsureGroupAsync(redis, stoppingToken);
+                await queue.EnsureGroupAsync(stoppingToken);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -2,24 +2,22 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Goxec.Api.Gateway;
-using Goxec.Redis;
+using Goxec.Jobs;
 
 namespace Goxec.Api.Keys;
 
 /// <summary>
-/// API keys in one Redis hash, field = SHA-256 of the key, value = the key's record. The key itself
-/// is shown once, at creation, and never stored: a leaked Redis dump reveals no usable key.
+/// API keys, stored by the gateway store (<see cref="GatewayStore"/>) under the SHA-256 of the key. The key
+/// itself is shown once, at creation, and never stored: a leaked Redis dump reveals no usable key.
 /// </summary>
-public sealed class ApiKeyStore(IRedisClient redis, TimeProvider clock)
+public sealed class ApiKeyStore(GatewayStore store, TimeProvider clock)
 {
-    public const string Hash = "goxec:apikeys";
-
     public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, CallerLimits limits, CancellationToken ct)
     {
         var secret = "gxk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         var key = new ApiKey(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name,
             limits.Rate, limits.Burst, limits.MaxConcurrentJobs, clock.GetUtcNow());
-        await redis.ExecuteAsync(new RedisCommand("HSET", Hash, Digest(secret), JsonSerializer.Serialize(key, GatewayJsonContext.Default.ApiKey)), ct);
+        await store.SaveKeyAsync(Digest(secret), JsonSerializer.Serialize(key, GatewayJsonContext.Default.ApiKey), ct);
         return (key, secret);
     }
 
@@ -27,7 +25,7 @@ public sealed class ApiKeyStore(IRedisClient redis, TimeProvider clock)
     {
         // Anything longer than a key we issue cannot be one; do not hash megabytes of header.
         if (secret.Length > 256) return null;
-        var json = (await redis.ExecuteAsync(new RedisCommand("HGET", Hash, Digest(secret)), ct)).AsString();
+        var json = await store.FindKeyAsync(Digest(secret), ct);
         return json is null ? null : JsonSerializer.Deserialize(json, GatewayJsonContext.Default.ApiKey);
     }
 
@@ -39,12 +37,11 @@ public sealed class ApiKeyStore(IRedisClient redis, TimeProvider clock)
     {
         var match = (await AllAsync(ct)).FirstOrDefault(k => k.Key.Id == id);
         if (match.Digest is null) return false;
-        return (await redis.ExecuteAsync(new RedisCommand("HDEL", Hash, match.Digest), ct)).AsInt64() == 1;
+        return await store.DeleteKeyAsync(match.Digest, ct);
     }
 
     private async Task<IEnumerable<(string Digest, ApiKey Key)>> AllAsync(CancellationToken ct) =>
-        (await redis.ExecuteAsync(new RedisCommand("HGETALL", Hash), ct)).AsMap()
-            .Select(kv => (kv.Key, JsonSerializer.Deserialize(kv.Value.AsString()!, GatewayJsonContext.Default.ApiKey)!));
+        (await store.AllKeysAsync(ct)).Select(k => (k.Digest, JsonSerializer.Deserialize(k.Record, GatewayJsonContext.Default.ApiKey)!));
 
     internal static string Digest(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

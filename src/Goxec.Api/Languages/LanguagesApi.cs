@@ -1,6 +1,5 @@
 using Goxec.Jobs;
 using Goxec.Languages;
-using Goxec.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -14,11 +13,11 @@ internal static class LanguagesApi
     }
 
     /// <summary>Every language, with the version its image reports (null until a worker with that image has started).</summary>
-    public static async Task<Ok<IEnumerable<LanguageInfo>>> ListAsync(LanguageCatalog catalog, IRedisClient redis, CancellationToken ct)
+    public static async Task<Ok<IEnumerable<LanguageInfo>>> ListAsync(LanguageCatalog catalog, ClusterStore cluster, CancellationToken ct)
     {
-        var versions = (await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.LanguageVersions), ct)).AsMap();
+        var versions = await cluster.VersionsAsync(ct);
         return TypedResults.Ok(catalog.All.Select(l => new LanguageInfo(l.Id, l.Name,
-            versions.TryGetValue(l.Id, out var v) ? v.AsString() : null, l.Aliases, l.Compiled, l.Editor, l.Template)));
+            versions.GetValueOrDefault(l.Id), l.Aliases, l.Compiled, l.Editor, l.Template)));
     }
 
     internal sealed record LanguageInfo(string Id, string Name, string? Version, IReadOnlyList<string> Aliases, bool Compiled,

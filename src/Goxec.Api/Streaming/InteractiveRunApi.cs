@@ -5,7 +5,6 @@ using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Api.Streaming;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -26,7 +25,7 @@ internal static class InteractiveRunApi
     }
 
     public static async Task RunAsync(HttpContext context, JobSubmission submission, JobEventReader reader,
-        IRedisClient redis, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
+        JobEventLog log, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
         IOptions<JobStoreOptions> storeOptions, CancellationToken ct)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -73,7 +72,7 @@ internal static class InteractiveRunApi
         }
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var input = ForwardInputAsync(socket, spec.Id, redis, limits, storeOptions.Value.Retention, streaming.Value, done.Token);
+        var input = ForwardInputAsync(socket, spec.Id, log, limits, storeOptions.Value.Retention, streaming.Value, done.Token);
         await SubscriberPump.PumpAsync(socket, reader.ReadAsync(spec.Id, null, ct), streaming.Value, ct);
         // Our close frame is out; the input loop ends when the client's reply arrives. Cancelling a
         // pending receive would abort the socket, so that is only the fallback for a silent client.
@@ -82,10 +81,10 @@ internal static class InteractiveRunApi
     }
 
     /// <summary>Moves the client's input into the job's stdin stream, within the input cap.</summary>
-    private static async Task ForwardInputAsync(WebSocket socket, string id, IRedisClient redis, InteractiveOptions limits, TimeSpan ttl,
+    private static async Task ForwardInputAsync(WebSocket socket, string id, JobEventLog log, InteractiveOptions limits, TimeSpan ttl,
         StreamingOptions streaming, CancellationToken ct)
     {
-        var input = new JobInput(redis, id, limits.MaxInputBytes, ttl);
+        var input = new JobInput(log, id, limits.MaxInputBytes, ttl);
         try
         {
             while (socket.State == WebSocketState.Open && await ReceiveAsync(socket, limits.MaxMessageBytes, ct) is { } message)

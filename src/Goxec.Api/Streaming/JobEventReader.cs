@@ -1,21 +1,26 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Api.Streaming;
 
 /// <summary>
 /// Follows a job's events stream from Redis — so any Api replica can serve any job — replaying
 /// from the start (or after a given seq) and then live, until the result. A retried job's new
-/// attempt announces itself with a "running" status carrying its attempt number.
+/// attempt announces itself with a "running" status carrying its attempt number. Reads never block:
+/// between them the reader waits for the writer's nudge (<see cref="Nudges"/>), so a subscriber costs
+/// a pub/sub handler, not a Redis connection.
 /// </summary>
-internal sealed class JobEventReader(IRedisClient redis, JobStore store)
+internal sealed class JobEventReader(JobEventLog log, JobStore store, Nudges nudges)
 {
+    /// <summary>With no nudge for this long, the job's state is read: it may have ended with no result event in reach.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
+    private const int Batch = 256;
 
     public async IAsyncEnumerable<StreamMessage> ReadAsync(string id, long? after, [EnumeratorCancellation] CancellationToken ct)
     {
+        // Listening before the first read: an event written between that read and the wait still wakes it.
+        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Events(id));
         var job = await store.GetAsync(id, ct);
         if (job is null) yield break;
         string last;
@@ -32,29 +37,20 @@ internal sealed class JobEventReader(IRedisClient redis, JobStore store)
 
         while (true)
         {
-            var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREAD", "COUNT", 256, "BLOCK", (long)Quiet.TotalMilliseconds,
-                "STREAMS", JobEvents.Key(id), last), ct);
-            var any = false;
-            foreach (var (_, entries) in StreamReplies.PerStream(reply))
-            foreach (var entry in entries.AsArray())
+            var events = await log.ReadAsync(id, last, Batch, ct);
+            foreach (var e in events)
             {
-                any = true;
-                var parts = entry.AsArray();
-                last = parts[0].AsString()!;
-                var fields = parts[1].AsMap();
-                var type = fields["type"].AsString()!;
-                var data = fields["data"].AsString()!;
-
-                if (type == JobEvents.Result)
+                last = e.Id;
+                if (e.Type == JobEvents.Result)
                 {
                     yield return await ResultAsync(id, JobEvents.Seq(last), ct);
                     yield break;
                 }
-                yield return type is JobEvents.Stdout or JobEvents.Stderr
-                    ? StreamMessage.Text(type, JobEvents.Seq(last), data)
-                    : StreamMessage.Json(type, JobEvents.Seq(last), data);
+                yield return e.Type is JobEvents.Stdout or JobEvents.Stderr
+                    ? StreamMessage.Text(e.Type, JobEvents.Seq(last), e.Data)
+                    : StreamMessage.Json(e.Type, JobEvents.Seq(last), e.Data);
             }
-            if (any) continue;
+            if (events.Count == Batch || await nudge.WaitAsync(Quiet, ct)) continue;
 
             // Quiet: the job may have ended with no result event in reach (an expired stream, say).
             job = await store.GetAsync(id, ct);

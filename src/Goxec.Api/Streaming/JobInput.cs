@@ -1,5 +1,4 @@
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Api.Streaming;
 
@@ -8,7 +7,7 @@ namespace Goxec.Api.Streaming;
 /// job's stdin stream, which the worker follows from its start (so nothing sent early is lost). Shared by
 /// <c>/api/v1/run</c> and Piston's <c>/api/v2/connect</c>; caps the client's total input.
 /// </summary>
-internal sealed class JobInput(IRedisClient redis, string jobId, long maxBytes, TimeSpan ttl)
+internal sealed class JobInput(JobEventLog log, string jobId, long maxBytes, TimeSpan ttl)
 {
     public static IReadOnlySet<string> Signals => JobEvents.UserSignals;
 
@@ -29,8 +28,7 @@ internal sealed class JobInput(IRedisClient redis, string jobId, long maxBytes, 
         var total = _total + System.Text.Encoding.UTF8.GetByteCount(data); // the cap is in bytes: "é" is two
         if (total > maxBytes) return false;
         _total = total;
-        var key = JobEvents.StdinKey(jobId);
-        await redis.ExecuteBatchAsync([new RedisCommand("XADD", key, "*", "type", type, "data", data), new RedisCommand("EXPIRE", key, (long)ttl.TotalSeconds)], ct);
+        await log.AddInputAsync(jobId, type, data, ttl, ct);
         return true;
     }
 }

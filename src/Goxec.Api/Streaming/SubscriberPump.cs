@@ -6,7 +6,7 @@ namespace Goxec.Api.Streaming;
 /// <summary>
 /// Moves messages to one WebSocket through a bounded queue. When the queue stays full for the
 /// send timeout, the subscriber has fallen behind and is closed with 4008: a stalled client costs
-/// bounded memory, and since each subscriber reads Redis on its own, it slows no one else.
+/// bounded memory, and since each subscriber reads Redis on its own (without a connection of its own), it slows no one else.
 /// </summary>
 internal static class SubscriberPump
 {

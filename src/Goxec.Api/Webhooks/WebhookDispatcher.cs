@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Goxec.Api.Webhooks;
 
 /// <summary>
-/// Follows <c>goxec:finished</c> with its own consumer group, so each finish is delivered by exactly one
-/// Api replica and workers know nothing of webhooks. An entry is acknowledged after its delivery
+/// Follows the finish announcements with its own consumer group (<see cref="JobKeys.WebhookGroup"/>), so each finish
+/// is delivered by exactly one Api replica and workers know nothing of webhooks. It reads when the finish script's
+/// nudge says there is something new, or every <see cref="Poll"/>. An entry is acknowledged after its delivery
 /// succeeded or finally failed; entries a vanished replica held are claimed after <see cref="ClaimIdle"/>.
 /// </summary>
-internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, WebhookSender sender, IEnumerable<ICallbackFormat> formats,
+internal sealed class WebhookDispatcher(JobQueue queue, Nudges nudges, JobStore store, WebhookSender sender, IEnumerable<ICallbackFormat> formats,
     IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    public const string Group = "webhooks";
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    private const int Batch = 100;
     /// <summary>Longer than a whole delivery with every retry, so a live replica's entry is never taken.</summary>
     private static readonly TimeSpan ClaimIdle = TimeSpan.FromMinutes(5);
 
@@ -28,22 +29,23 @@ internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, Webh
         _slots = new SemaphoreSlim(options.Value.WebhookConcurrency);
         var backoff = TimeSpan.FromMilliseconds(200);
         var nextClaim = DateTime.MinValue;
+        var grouped = false;
+        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Finished);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await EnsureGroupAsync(stoppingToken);
+                if (!grouped) await queue.EnsureWebhookGroupAsync(stoppingToken);
+                grouped = true;
                 if (DateTime.UtcNow >= nextClaim)
                 {
-                    var claimed = await redis.ExecuteAsync(new RedisCommand("XAUTOCLAIM", JobKeys.Finished, Group, _consumer,
-                        (long)ClaimIdle.TotalMilliseconds, "0-0", "COUNT", 100), stoppingToken);
-                    await StartAllAsync(claimed.AsArray()[1], stoppingToken);
+                    await StartAllAsync(await queue.ReadWebhooksAsync(_consumer, Batch, ClaimIdle, stoppingToken), stoppingToken);
                     nextClaim = DateTime.UtcNow.AddSeconds(30);
                 }
-                var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREADGROUP", "GROUP", Group, _consumer,
-                    "COUNT", 100, "BLOCK", 5000, "STREAMS", JobKeys.Finished, ">"), stoppingToken);
-                foreach (var (_, entries) in StreamReplies.PerStream(reply)) await StartAllAsync(entries, stoppingToken);
+                var entries = await queue.ReadWebhooksAsync(_consumer, Batch, idle: null, stoppingToken);
+                await StartAllAsync(entries, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(200);
+                if (entries.Count < Batch) await nudge.WaitAsync(Poll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,27 +54,20 @@ internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, Webh
             catch (Exception e)
             {
                 logger.LogWarning(e, "Following {Stream} for webhooks failed; retrying in {Delay}", JobKeys.Finished, backoff);
+                grouped = false; // a Redis that lost its data lost the group too
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }
 
-    // From "$": finishes from before the first Api ever started have no one waiting for them.
-    private async Task EnsureGroupAsync(CancellationToken ct)
+    private async Task StartAllAsync(IReadOnlyList<QueueEntry> entries, CancellationToken ct)
     {
-        try { await redis.ExecuteAsync(new RedisCommand("XGROUP", "CREATE", JobKeys.Finished, Group, "$", "MKSTREAM"), ct); }
-        catch (RedisServerException e) when (e.Prefix == "BUSYGROUP") { }
-    }
-
-    private async Task StartAllAsync(RespValue entries, CancellationToken ct)
-    {
-        foreach (var entry in entries.AsArray())
+        foreach (var entry in entries)
         {
-            var parts = entry.AsArray();
-            if (parts.Count < 2 || parts[1].IsNull) continue;
-            var entryId = parts[0].AsString()!;
-            var jobId = parts[1].AsMap().TryGetValue("id", out var id) ? id.AsString() : null;
+            if (entry.Fields is null) continue;
+            var entryId = entry.EntryId;
+            var jobId = entry.Field("id");
             if (!_inFlight.TryAdd(entryId, 0)) continue;
             // Waiting for a slot here is the backpressure: the loop reads no more than it can deliver.
             await _slots.WaitAsync(ct);
@@ -91,7 +86,7 @@ internal sealed class WebhookDispatcher(IRedisClient redis, JobStore store, Webh
                 var format = _formats.GetValueOrDefault(spec.CallbackFormat ?? GoxecCallbackFormat.FormatName) ?? _formats[GoxecCallbackFormat.FormatName];
                 await sender.DeliverAsync(url, entryId, format.Render(job, spec), ct, format.Method);
             }
-            await redis.ExecuteAsync(new RedisCommand("XACK", JobKeys.Finished, Group, entryId), ct);
+            await queue.AcknowledgeWebhookAsync(entryId, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

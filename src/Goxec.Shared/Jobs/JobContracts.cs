@@ -7,11 +7,11 @@ namespace Goxec.Jobs;
 /// <see cref="CallbackUrl"/> receives the finished job as a signed POST (a webhook).
 /// </summary>
 public sealed record SubmitJobRequest(
-    string? Language,
-    string? Code,
-    IReadOnlyList<SourceFile>? Files,
-    string? Stdin,
-    IReadOnlyList<string>? Args,
+    string? Language = null,
+    string? Code = null,
+    IReadOnlyList<SourceFile>? Files = null,
+    string? Stdin = null,
+    IReadOnlyList<string>? Args = null,
     JobLimits? Limits = null,
     JobLimits? CompileLimits = null,
     string? ExpectedOutput = null,

@@ -13,12 +13,18 @@ public sealed class LanguageCatalog
     public LanguageCatalog(IEnumerable<LanguageDefinition> languages)
     {
         All = [.. languages.OrderBy(l => l.Id, StringComparer.Ordinal)];
+        var judge0 = new Dictionary<int, LanguageDefinition>();
         foreach (var language in All)
         {
             foreach (var name in language.Aliases.Prepend(language.Id))
             {
                 if (!_byName.TryAdd(name, language))
                     throw new InvalidOperationException($"Language name '{name}' is claimed by both {_byName[name].Id} and {language.Id}.");
+            }
+            foreach (var id in language.Judge0)
+            {
+                if (!judge0.TryAdd(id.Id, language))
+                    throw new InvalidOperationException($"Judge0 id {id.Id} is claimed by both {judge0[id.Id].Id} and {language.Id}.");
             }
         }
     }
@@ -52,10 +58,12 @@ public sealed class LanguageCatalog
                 ?? throw new InvalidOperationException("the file is empty");
             if (string.IsNullOrWhiteSpace(d.Id) || string.IsNullOrWhiteSpace(d.File) || d.Run is not { Count: > 0 })
                 throw new InvalidOperationException("id, file and run are required");
+            var name = d.Name ?? d.Id;
             return new LanguageDefinition
             {
-                Id = d.Id, Name = d.Name ?? d.Id, Aliases = d.Aliases ?? [], Editor = d.Editor ?? "plaintext", File = d.File,
+                Id = d.Id, Name = name, Aliases = d.Aliases ?? [], Editor = d.Editor ?? "plaintext", File = d.File,
                 Compile = d.Compile is { Count: > 0 } ? d.Compile : null, Run = d.Run, Version = d.Version ?? [], Template = d.Template ?? "",
+                Judge0 = [.. (d.Judge0 ?? []).Select(j => new Judge0Id(j.Id ?? throw new InvalidOperationException("every judge0 entry needs an id"), j.Name ?? name))],
             };
         }
         catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
@@ -76,5 +84,12 @@ public sealed class LanguageCatalog
         public List<string>? Run { get; set; }
         public List<string>? Version { get; set; }
         public string? Template { get; set; }
+        public List<Judge0Descriptor>? Judge0 { get; set; }
+    }
+
+    private sealed class Judge0Descriptor
+    {
+        public int? Id { get; set; }
+        public string? Name { get; set; }
     }
 }

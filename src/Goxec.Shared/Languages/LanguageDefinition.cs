@@ -15,9 +15,14 @@ public sealed record LanguageDefinition
     public required IReadOnlyList<string> Run { get; init; }
     public IReadOnlyList<string> Version { get; init; } = [];
     public string Template { get; init; } = "";
+    /// <summary>The language's Judge0 ids: Judge0 CE's own where Judge0 has the language, else Goxec's (from 1001).</summary>
+    public IReadOnlyList<Judge0Id> Judge0 { get; init; } = [];
 
     public bool Compiled => Compile is { Count: > 0 };
 
     /// <summary>The image the builder tags for this language (scripts/images.sh).</summary>
     public string Image => $"goxec/runtime-{Id}:latest";
 }
+
+/// <summary>A Judge0 language id and the name Judge0 shows for it.</summary>
+public sealed record Judge0Id(int Id, string Name);

@@ -1,77 +1,23 @@
-// The Goxec HTTP/WebSocket contract in one place: every type the server sends
-// or receives, and every call the browser makes. All URLs are relative, so the
-// app works wherever the Api serves it (and through the Vite dev proxy).
+// The Goxec HTTP/WebSocket contract in one place: every call the browser makes.
+// The HTTP types come from the Api's OpenAPI document (openapi/v1.json →
+// src/generated/openapi.d.ts by `npm run gen:api`, part of the build); only the
+// WebSocket frames, which OpenAPI cannot describe, are written here. All URLs
+// are relative, so the app works wherever the Api serves it (and through the
+// Vite dev proxy).
+import type { components } from "./generated/openapi";
 
-export type Language = {
-  id: string;
-  name: string;
-  version?: string;
-  aliases: string[];
-  compiled: boolean;
-  editorLanguage: string;
-  template: string;
-};
 
-export type Limits = {
-  cpuTimeMs: number;
-  wallTimeMs: number;
-  memoryMb: number;
-  maxProcesses: number;
-  maxOutputBytes: number;
-};
+type Schemas = components["schemas"];
 
-export type LimitsInfo = { defaults: Limits; maxima: Limits };
-
-export type JobRequest = {
-  language: string;
-  code: string;
-  stdin: string;
-  args: string[];
-  limits?: Limits;
-};
-
-export type JobStatus = "queued" | "running" | "completed" | "dead_lettered";
-
-export type Verdict =
-  | "accepted"
-  | "wrong_answer"
-  | "compile_error"
-  | "runtime_error"
-  | "time_limit_exceeded"
-  | "memory_limit_exceeded"
-  | "output_limit_exceeded"
-  | "internal_error";
-
-export type StageResult = {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  signal: string | null;
-  wallTimeMs: number;
-  /** Null when the worker's host cannot measure it; measurementNotes then says why. */
-  cpuTimeMs: number | null;
-  memoryKb: number | null;
-  /** Why a figure is null, or how an approximate one was taken, keyed by field ("cpuTimeMs", "memoryKb"). */
-  measurementNotes?: Record<string, string> | null;
-};
-
-export type Job = {
-  id: string;
-  language: string;
-  status: JobStatus;
-  verdict: Verdict | null;
-  compile: StageResult | null;
-  run: StageResult | null;
-  message: string | null;
-  attempts: number;
-  worker: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  code?: string;
-  stdin?: string;
-  args?: string[];
-};
+export type Language = Schemas["LanguageInfo"];
+export type Limits = Schemas["StageLimits"];
+export type LimitsInfo = Schemas["LimitsInfo"];
+export type JobRequest = Schemas["SubmitJobRequest"];
+export type JobAccepted = Schemas["JobAccepted"];
+export type JobStatus = Schemas["JobStatus"];
+export type Verdict = NonNullable<Schemas["Verdict"]>;
+export type StageResult = Schemas["StageResult"];
+export type Job = Schemas["JobView"];
 
 export type Stage = "compile" | "run";
 export type ExitInfo = { stage: Stage; exitCode: number | null; signal: string | null };
@@ -93,38 +39,12 @@ export type ClientMessage =
   | { type: "eof" }
   | { type: "signal"; signal: RunSignal };
 
-export type QueueStats = { length: number; lag: number; pending: number };
-export type ConsumerStats = { name: string; pending: number; idleMs: number };
-export type WorkerStats = { name: string; lastHeartbeat: string; running: string[]; healthy: boolean };
-/** Latency percentiles are optional: the Api reports them only when it measures them. */
-export type ThroughputPoint = { t: number; completed: number; p50Ms?: number | null; p95Ms?: number | null };
-
-export type Stats = {
-  queue: QueueStats;
-  consumers: ConsumerStats[];
-  workers: WorkerStats[];
-  deadLetters: { count: number };
-  throughput: ThroughputPoint[];
-  verdicts: Partial<Record<Verdict, number>>;
-};
-
-export type DeadLetter = {
-  id: string;
-  reason: string;
-  error: string | null;
-  attempts: number;
-  worker: string | null;
-  at: string;
-};
+export type Stats = Schemas["Stats"];
+export type ThroughputPoint = Schemas["ThroughputPoint"];
+export type DeadLetter = Schemas["DeadLetter"];
 
 /** RFC 9457 problem details, as ASP.NET Core's ValidationProblem writes them. */
-export type ProblemDetails = {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: Record<string, string[]>;
-};
+export type ProblemDetails = Schemas["HttpValidationProblemDetails"];
 
 /** A non-2xx answer (or no answer at all: status 0). */
 export class ApiError extends Error {
@@ -192,7 +112,7 @@ export const api = {
   },
 
   submitJob: (job: JobRequest, signal?: AbortSignal) =>
-    request<{ id: string; status: JobStatus }>("/api/v1/jobs", {
+    request<JobAccepted>("/api/v1/jobs", {
       method: "POST",
       body: JSON.stringify(job),
       headers: { "Content-Type": "application/json" },

@@ -12,7 +12,8 @@ internal static class WorkerServiceExtensions
 {
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: JobsRedis.Configure);
+        builder.Services.AddJobsLayer();
         builder.Services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.Section);
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
             .Validate(o => o.Concurrency > 0 && o.MaxAttempts > 0 && o.MaxDeliveries >= o.MaxAttempts && o.ReclaimIdle > TimeSpan.Zero, "Worker settings must be positive.")
@@ -35,7 +36,6 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton<RuntimeImages>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeImages>());
         builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
-        builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobProcessor>();
         builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddSingleton<ClusterIdentity>();

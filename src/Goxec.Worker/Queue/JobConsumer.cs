@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
@@ -10,12 +9,15 @@ namespace Goxec.Worker.Queue;
 /// <summary>
 /// Reads the work stream as one consumer of the group and runs up to <c>Concurrency</c> jobs.
 /// Three loops: new entries (XREADGROUP), abandoned ones (XAUTOCLAIM), and a heartbeat that keeps
-/// this worker's claims fresh so a short reclaim time never steals a long-running job.
+/// this worker's claims fresh so a short reclaim time never steals a long-running job. No read blocks:
+/// with free slots and nothing queued, the reader waits for the enqueue script's nudge (or <see cref="Poll"/>).
 /// </summary>
-public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
+public sealed class JobConsumer(JobQueue queue, Nudges nudges, JobStore store, JobProcessor processor, RunningJobs running, IOptions<WorkerOptions> options,
     ResiliencePipelineProvider<string> pipelines, ILogger<JobConsumer> logger)
     : BackgroundService
 {
+    /// <summary>How long an idle worker waits for a nudge before looking at the queue anyway (a nudge lost in a reconnect).</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
     private readonly CancellationTokenSource _abort = new();
     private WorkerOptions Options => options.Value;
@@ -24,32 +26,37 @@ public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _slots = new SemaphoreSlim(Options.Concurrency);
-        await Retry(() => JobQueue.EnsureGroupAsync(redis, stoppingToken), stoppingToken);
+        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Queued);
+        await Retry(() => queue.EnsureGroupAsync(stoppingToken), stoppingToken);
         logger.LogInformation("Worker {Consumer} consuming {Stream} with {Concurrency} slots", Options.ConsumerName, JobKeys.Stream, Options.Concurrency);
 
         // What this consumer held before a restart is finished (or released) first.
-        await Retry(() => ReadAsync("0", 0, stoppingToken), stoppingToken);
+        await Retry(() => ReadAsync(pendingOnly: true, stoppingToken), stoppingToken);
         var reclaim = LoopAsync(Options.ReclaimInterval, ReclaimAsync, stoppingToken);
         // The heartbeat outlives the read loops: while draining, the claims must stay fresh or
         // another worker would take (and run again) the jobs this one is finishing.
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = LoopAsync(Options.HeartbeatInterval, HeartbeatAsync, heartbeatStop.Token);
-        await LoopAsync(TimeSpan.Zero, ct => ReadAsync(">", 2000, ct), stoppingToken);
+        await LoopAsync(TimeSpan.Zero, async ct =>
+        {
+            // Fewer entries than free slots: the queue is empty now, so wait for the next job to be queued.
+            if (!await ReadAsync(pendingOnly: false, ct)) await nudge.WaitAsync(Poll, ct);
+        }, stoppingToken);
         await reclaim;
         await DrainAsync();
         await heartbeatStop.CancelAsync();
         await heartbeat;
     }
 
-    private async Task ReadAsync(string from, int blockMs, CancellationToken ct)
+    /// <summary>Reads as many entries as there are free slots; true when it filled them all (there may be more).</summary>
+    private async Task<bool> ReadAsync(bool pendingOnly, CancellationToken ct)
     {
         var free = await WaitForSlotsAsync(ct);
         try
         {
-            var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREADGROUP", "GROUP", JobKeys.Group, Options.ConsumerName,
-                "COUNT", free, "BLOCK", blockMs, "STREAMS", JobKeys.Stream, from), ct);
-            var entries = StreamReplies.PerStream(reply).SelectMany(s => StreamEntry.Parse(s.Entries)).ToList();
+            var entries = await queue.ReadAsync(Options.ConsumerName, free, pendingOnly, ct);
             Dispatch(entries, free);
+            return entries.Count == free;
         }
         catch
         {
@@ -63,9 +70,7 @@ public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor
         var free = await WaitForSlotsAsync(ct);
         try
         {
-            var reply = await redis.ExecuteAsync(new RedisCommand("XAUTOCLAIM", JobKeys.Stream, JobKeys.Group, Options.ConsumerName,
-                (long)Options.ReclaimIdle.TotalMilliseconds, "0-0", "COUNT", free), ct);
-            var entries = StreamEntry.Parse(reply.AsArray()[1]).ToList();
+            var entries = await queue.ReclaimAsync(Options.ConsumerName, Options.ReclaimIdle, free, ct);
             if (entries.Count > 0)
             {
                 logger.LogInformation("Reclaimed {Count} abandoned job(s)", entries.Count);
@@ -92,7 +97,7 @@ public sealed class JobConsumer(IRedisClient redis, JobStore store, JobProcessor
         return taken;
     }
 
-    private void Dispatch(List<StreamEntry> entries, int slotsTaken)
+    private void Dispatch(IReadOnlyList<QueueEntry> entries, int slotsTaken)
     {
         var unused = slotsTaken - Math.Min(entries.Count, slotsTaken);
         if (unused > 0) _slots!.Release(unused);

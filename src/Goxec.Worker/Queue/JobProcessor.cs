@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Goxec.Jobs;
 using Goxec.Languages;
-using Goxec.Redis;
 using Goxec.Worker.Sandbox;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +11,12 @@ namespace Goxec.Worker.Queue;
 /// a malformed entry or a job past its attempts is dead-lettered at once; an infrastructure fault
 /// leaves the entry pending for another try after a backoff; a program's own failure is a verdict.
 /// </summary>
-public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sandbox, LanguageCatalog languages,
+public sealed class JobProcessor(JobEventLog log, JobStore store, ISandbox sandbox, LanguageCatalog languages,
     IOptions<WorkerOptions> options, IOptions<JobStoreOptions> storeOptions, ILogger<JobProcessor> logger)
 {
     private WorkerOptions Options => options.Value;
 
-    public async Task ProcessAsync(StreamEntry entry, CancellationToken abort)
+    public async Task ProcessAsync(QueueEntry entry, CancellationToken abort)
     {
         var id = entry.Field("id");
         if (entry.Fields is null || id is null || id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
@@ -72,7 +71,8 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         try
         {
             SandboxOutcome result;
-            await using (var events = await JobEventWriter.BeginAsync(redis, id, attempts, Options.ConsumerName, storeOptions.Value.Retention, CancellationToken.None))
+            await using (var events = await JobEventWriter.BeginAsync(log, id, attempts, Options.ConsumerName, storeOptions.Value.Retention,
+                JobEventWriter.Bound(spec), CancellationToken.None, logger))
             {
                 result = await sandbox.RunAsync(spec, language, attempts, events, abort);
             } // flushed: the output events precede the result event the store adds
@@ -97,7 +97,7 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
             // Shutting down past the grace period: the entry stays pending for another worker.
             await ReleaseAsync(id, entry, attempts, TimeSpan.Zero);
         }
-        catch (Exception e) when (e is SandboxException or RedisConnectionException or TimeoutException or IOException)
+        catch (Exception e) when (e is SandboxException or StackExchange.Redis.RedisConnectionException or TimeoutException or IOException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             // Counted only while this attempt is still the job's current one: after a long network cut the
@@ -120,13 +120,13 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
     /// after <paramref name="after"/> — a retry with backoff that survives this worker dying.
     /// A stale attempt releases nothing (the entry belongs to whoever runs the job now).
     /// </summary>
-    private async Task ReleaseAsync(string id, StreamEntry entry, int attempt, TimeSpan after)
+    private async Task ReleaseAsync(string id, QueueEntry entry, int attempt, TimeSpan after)
     {
         if (!await store.ReleaseAsync(id, entry.EntryId, Options.ConsumerName, attempt, Options.ReclaimIdle - after, CancellationToken.None))
             logger.LogInformation("Not releasing job {JobId}: attempt {Attempt} is no longer its current one", id, attempt);
     }
 
-    private async Task DeadLetterAsync(string id, StreamEntry entry, string reason, string error, int attempts)
+    private async Task DeadLetterAsync(string id, QueueEntry entry, string reason, string error, int attempts)
     {
         logger.LogWarning("Dead-lettering job {JobId}: {Reason}: {Error}", id, reason, error);
         GoxecMetrics.JobsDeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
@@ -134,8 +134,7 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         await store.DeadLetterAsync(id, Internal($"{reason}: {error}", attempts), entry.EntryId, reason, error, CancellationToken.None);
     }
 
-    private async Task<string?> LastErrorAsync(string id) =>
-        (await redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job(id), "lastError"))).AsString();
+    private Task<string?> LastErrorAsync(string id) => store.GetLastErrorAsync(id, CancellationToken.None);
 
     private JobResult Internal(string message, int attempts = 0) =>
         new(Verdict.InternalError, null, null, message, Options.ConsumerName, attempts);
@@ -155,7 +154,7 @@ public sealed class JobProcessor(IRedisClient redis, JobStore store, ISandbox sa
         if (attempts == 1) GoxecMetrics.QueueWait.Record(Math.Max(0, (DateTimeOffset.UtcNow - start).TotalSeconds));
     }
 
-    private static DateTimeOffset? EnqueuedAt(StreamEntry entry) =>
+    private static DateTimeOffset? EnqueuedAt(QueueEntry entry) =>
         long.TryParse(entry.EntryId.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     private static string VerdictName(Verdict verdict) =>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +8,7 @@ namespace Goxec.Worker.Queue;
 /// Announces this worker in <c>goxec:workers</c> every few seconds (name, running jobs, health), so
 /// operators see who is alive and reapers know whose containers are orphans. Leaves on shutdown.
 /// </summary>
-public sealed class WorkerRegistry(IRedisClient redis, RunningJobs running, HealthCheckService health, TimeProvider clock,
+public sealed class WorkerRegistry(ClusterStore cluster, RunningJobs running, HealthCheckService health, TimeProvider clock,
     IOptions<WorkerOptions> options, ILogger<WorkerRegistry> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
@@ -25,8 +23,7 @@ public sealed class WorkerRegistry(IRedisClient redis, RunningJobs running, Heal
                 var report = await health.CheckHealthAsync(stoppingToken);
                 var beat = new WorkerHeartbeat(options.Value.ConsumerName, clock.GetUtcNow(), _startedAt, options.Value.Concurrency,
                     [.. running.JobIds], report.Status != HealthStatus.Unhealthy);
-                await redis.ExecuteAsync(new RedisCommand("HSET", JobKeys.Workers, beat.Name,
-                    JsonSerializer.Serialize(beat, GoxecJsonContext.Default.WorkerHeartbeat)), stoppingToken);
+                await cluster.BeatAsync(beat, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -41,7 +38,7 @@ public sealed class WorkerRegistry(IRedisClient redis, RunningJobs running, Heal
         await base.StopAsync(cancellationToken);
         try
         {
-            await redis.ExecuteAsync(new RedisCommand("HDEL", JobKeys.Workers, options.Value.ConsumerName), cancellationToken);
+            await cluster.LeaveAsync(options.Value.ConsumerName, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,4 @@
-using Goxec.Redis;
+using Goxec.Jobs;
 
 namespace Goxec.Worker.Sandbox;
 
@@ -7,9 +7,8 @@ namespace Goxec.Worker.Sandbox;
 /// first. Containers carry it, and the reaper looks only at its own deployment's containers, so
 /// several deployments can share one Docker engine without reaping each other's jobs.
 /// </summary>
-public sealed class ClusterIdentity(IRedisClient redis)
+public sealed class ClusterIdentity(ClusterStore cluster)
 {
-    public const string Key = "goxec:cluster";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private string? _id;
 
@@ -20,8 +19,7 @@ public sealed class ClusterIdentity(IRedisClient redis)
         try
         {
             if (_id is not null) return _id;
-            await redis.ExecuteAsync(new RedisCommand("SET", Key, Guid.NewGuid().ToString("N"), "NX"), ct);
-            return _id = (await redis.ExecuteAsync(new RedisCommand("GET", Key), ct)).AsString()!;
+            return _id = await cluster.IdentityAsync(ct);
         }
         finally
         {

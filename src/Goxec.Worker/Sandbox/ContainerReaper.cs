@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Goxec.Docker;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Goxec.Worker.Queue;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +11,7 @@ namespace Goxec.Worker.Sandbox;
 /// Another worker's container must look orphaned on two passes in a row: a heartbeat missed while
 /// Redis restarted must not cost a live job its container.
 /// </summary>
-public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, RunningJobs running, ClusterIdentity cluster, TimeProvider clock,
+public sealed class ContainerReaper(IDockerClient docker, ClusterStore clusterStore, RunningJobs running, ClusterIdentity cluster, TimeProvider clock,
     IOptions<WorkerOptions> options, ILogger<ContainerReaper> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -73,11 +71,9 @@ public sealed class ContainerReaper(IDockerClient docker, IRedisClient redis, Ru
     private async Task<HashSet<string>> AliveWorkersAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var entries = (await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.Workers), ct)).AsMap();
-        return entries.Values
-            .Select(v => JsonSerializer.Deserialize(v.AsString()!, GoxecJsonContext.Default.WorkerHeartbeat))
-            .Where(b => b is not null && b.IsAlive(now))
-            .Select(b => b!.Name)
+        return (await clusterStore.WorkersAsync(ct))
+            .Where(b => b.IsAlive(now))
+            .Select(b => b.Name)
             .ToHashSet(StringComparer.Ordinal);
     }
 }

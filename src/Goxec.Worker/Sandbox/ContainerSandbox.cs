@@ -14,7 +14,7 @@ namespace Goxec.Worker.Sandbox;
 /// read-only root) and output leaves only through the exec's attached streams, so the host never
 /// touches a path the job controls.
 /// </summary>
-public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisClient redis, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
+public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLog log, Goxec.Jobs.Nudges nudges, IOptions<SandboxOptions> options, IOptions<Queue.WorkerOptions> worker,
     Queue.RunningJobs running, ClusterIdentity cluster, WarmPool pool, ContainerRemovals removals, SandboxActivity activity, CgroupHost cgroups,
     ILogger<ContainerSandbox> logger) : ISandbox
 {
@@ -86,7 +86,7 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Redis.IRedisCli
 
             // An interactive run reads what the user types, live, and may last as long as a person needs.
             IStdinSource stdin = job.Interactive
-                ? new InteractiveStdin(redis, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
+                ? new InteractiveStdin(log, nudges, job.Id, Encoding.UTF8.GetBytes(job.Stdin))
                 : new FixedStdin(Encoding.UTF8.GetBytes(job.Stdin));
             var stageLimits = job.Interactive ? runLimits with { WallTimeMs = (int)Options.InteractiveWallTime.TotalMilliseconds } : runLimits;
             StageResult run;

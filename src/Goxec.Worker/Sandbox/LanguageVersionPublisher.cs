@@ -1,7 +1,6 @@
 using Goxec.Docker;
 using Goxec.Jobs;
 using Goxec.Languages;
-using Goxec.Redis;
 
 namespace Goxec.Worker.Sandbox;
 
@@ -9,7 +8,7 @@ namespace Goxec.Worker.Sandbox;
 /// Publishes each language's version as its built image states it (the <c>goxec.version</c> label
 /// the image builder bakes in), so <c>GET /api/v1/languages</c> shows what really runs, not a typed string.
 /// </summary>
-public sealed class LanguageVersionPublisher(IDockerClient docker, IRedisClient redis, LanguageCatalog languages, TimeProvider clock,
+public sealed class LanguageVersionPublisher(IDockerClient docker, ClusterStore cluster, LanguageCatalog languages, TimeProvider clock,
     ILogger<LanguageVersionPublisher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -20,14 +19,14 @@ public sealed class LanguageVersionPublisher(IDockerClient docker, IRedisClient 
         {
             try
             {
-                var fields = new List<RedisArg> { JobKeys.LanguageVersions };
+                var versions = new Dictionary<string, string>();
                 foreach (var language in languages.All)
                 {
                     if (await docker.GetImageLabelsAsync(language.Image, stoppingToken) is { } labels
                         && labels.TryGetValue("goxec.version", out var version) && version.Length > 0)
-                        fields.AddRange([language.Id, version]);
+                        versions[language.Id] = version;
                 }
-                if (fields.Count > 1) await redis.ExecuteAsync(new RedisCommand("HSET", [.. fields]), stoppingToken);
+                await cluster.PublishVersionsAsync(versions, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -152,7 +152,7 @@ internal sealed class StageRunner(IDockerClient docker, string containerId, Sand
             await stdin.FeedAsync(session, signal => SignalAsync(signal, ct), ct);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException
-                                       or Goxec.Redis.RedisConnectionException)
+                                       or StackExchange.Redis.RedisConnectionException)
         {
             // The program may exit without reading all its input; that is its business.
         }

@@ -1,6 +1,5 @@
 using Goxec.Docker;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Worker.Sandbox;
 
@@ -23,30 +22,34 @@ public sealed class FixedStdin(byte[] bytes) : IStdinSource
 }
 
 /// <summary>
-/// Follows the job's stdin stream in Redis (written by whichever Api replica holds the user's
-/// socket) from its start, so input typed before the job started is not lost.
+/// Follows the job's stdin stream in Redis (written by whichever Api replica holds the user's socket) from its
+/// start, so input typed before the job started is not lost. Between reads it waits for the writer's nudge
+/// (or <see cref="Poll"/>), holding no Redis connection of its own.
 /// </summary>
-public sealed class InteractiveStdin(IRedisClient redis, string jobId, byte[] initial) : IStdinSource
+public sealed class InteractiveStdin(JobEventLog log, Nudges nudges, string jobId, byte[] initial) : IStdinSource
 {
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private const int Batch = 100;
+
     public async Task FeedAsync(IExecSession session, Func<string, Task> signal, CancellationToken ct)
     {
+        await using var nudge = await nudges.ListenAsync(JobKeys.Nudge.Stdin(jobId));
         if (initial.Length > 0) await session.WriteStdinAsync(initial, ct);
         var last = "0-0";
         while (!ct.IsCancellationRequested)
         {
-            var reply = await redis.ExecuteBlockingAsync(new RedisCommand("XREAD", "COUNT", 100, "BLOCK", 1000, "STREAMS", JobEvents.StdinKey(jobId), last), ct);
-            foreach (var (_, entries) in StreamReplies.PerStream(reply))
-            foreach (var entry in entries.AsArray())
+            var entries = await log.ReadInputAsync(jobId, last, Batch, ct);
+            foreach (var entry in entries)
             {
-                last = entry.AsArray()[0].AsString()!;
-                var fields = entry.AsArray()[1].AsMap();
-                switch (fields["type"].AsString())
+                last = entry.Id;
+                switch (entry.Type)
                 {
-                    case "stdin": await session.WriteStdinAsync(fields["data"].AsBytes(), ct); break;
+                    case "stdin": await session.WriteStdinAsync(entry.Data, ct); break;
                     case "eof": await session.CloseStdinAsync(ct); return;
-                    case "signal": await signal(fields["data"].AsString()!); break;
+                    case "signal": await signal(System.Text.Encoding.UTF8.GetString(entry.Data)); break;
                 }
             }
+            if (entries.Count < Batch) await nudge.WaitAsync(Poll, ct);
         }
     }
 }

@@ -77,4 +77,23 @@ public class IdeTests(BrowserGraphFixture graph)
         await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
         await Expect(reader.Editor).ToContainTextAsync("print('shared code')");
     }
+
+    [Fact]
+    public async Task Output_that_is_not_utf8_comes_back_base64_and_is_shown_decoded()
+    {
+        // "café ", then 0xFF (never UTF-8), then a newline: the Api answers with the bytes in base64.
+        var job = await graph.RunAsync(new { language = "python", code = "import sys\nsys.stdout.buffer.write(b'caf\\xc3\\xa9 \\xff\\n')\n" });
+        var run = job.GetProperty("run");
+        Assert.Equal("base64", run.GetProperty("stdoutEncoding").GetString());
+        var base64 = run.GetProperty("stdout").GetString()!;
+        var reader = new IdePage(await graph.NewPageAsync());
+
+        await reader.Page.GotoAsync($"/jobs/{job.GetProperty("id").GetString()}");
+
+        await Expect(reader.Verdict).ToHaveTextAsync("Accepted");
+        await Expect(reader.Terminal).ToContainTextAsync("café \uFFFD");
+        await Expect(reader.Terminal).Not.ToContainTextAsync(base64);
+        await Expect(reader.Page.Locator(".result-note")).ToContainTextAsync("Not UTF-8 (run stdout)");
+        await BrowserGraphFixture.ScreenshotAsync(reader.Page, "base64-output");
+    }
 }

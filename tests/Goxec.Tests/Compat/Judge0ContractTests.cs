@@ -149,13 +149,23 @@ public class Judge0ContractTests(CompatGraphFixture graph)
         Assert.Equal("C (GCC 9.2.0)", ids[50]);
         Assert.Equal("JavaScript (Node.js 12.14.0)", ids[63]);
         Assert.Equal("Python (3.11.2)", ids[92]);
-        Assert.DoesNotContain(70, ids.Keys); // Python 2: not run here
+        // The ids Judge0's own IDE asks for, and Goxec's own for languages Judge0 does not have.
+        Assert.Equal("Plain Text", ids[43]);
+        Assert.Equal("PHP (8.3.11)", ids[98]);
+        Assert.Equal("R (4.4.1)", ids[99]);
+        Assert.Equal("TypeScript (5.6.2)", ids[101]);
+        Assert.Equal("JavaScript (Node.js 22.08.0)", ids[102]);
+        Assert.Contains(ids, l => l.Key > 1000 && l.Value == "Raku (Rakudo)");
         Assert.DoesNotContain(47, ids.Keys); // FreeBASIC: Goxec's BASIC is another dialect
+        Assert.Equal(ids.Keys.Order(), ids.Keys);
 
         var (_, python) = await graph.GetAsync("/judge0/languages/71");
         Assert.Equal("main.py", python.GetProperty("source_file").GetString());
         Assert.False(python.GetProperty("is_archived").GetBoolean());
-        Assert.Equal(404, (await graph.GetAsync("/judge0/languages/70")).Status);
+        var (status, typescript) = await graph.GetAsync("/judge0/languages/101");
+        Assert.Equal(200, status);
+        Assert.Equal("main.ts", typescript.GetProperty("source_file").GetString());
+        Assert.Equal(404, (await graph.GetAsync("/judge0/languages/47")).Status);
 
         var (_, statuses) = await graph.GetAsync("/judge0/statuses");
         Assert.Equal(Enumerable.Range(1, 14), statuses.EnumerateArray().Select(s => s.GetProperty("id").GetInt32()));

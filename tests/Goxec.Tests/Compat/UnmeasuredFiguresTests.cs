@@ -41,7 +41,7 @@ public sealed class UnmeasuredFiguresTests
     [Fact]
     public void Judge0_time_and_memory_are_null()
     {
-        var submission = Judge0Submission.Render(Job(Unmeasured), null, "time,memory,wall_time", base64: false)!;
+        var submission = Judge0Submission.Render(Job(Unmeasured), null, "time,memory,wall_time", base64: false, new Judge0Languages(Goxec.Languages.LanguageCatalog.LoadDefault()))!;
 
         Assert.Null(submission["time"]);
         Assert.Null(submission["memory"]);

@@ -51,7 +51,7 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
         if (_files is not null)
         {
             // Job containers run on the host engine outside the project: remove this deployment's by its cluster label.
-            var (_, cluster) = await Compose(TimeSpan.FromSeconds(30), [.. RedisCli, "GET", Worker.Sandbox.ClusterIdentity.Key]);
+            var (_, cluster) = await Compose(TimeSpan.FromSeconds(30), [.. RedisCli, "GET", Goxec.Jobs.JobKeys.Cluster]);
             cluster = cluster.Trim();
             await Compose(TimeSpan.FromMinutes(3), "down", "--volumes", "--remove-orphans", "--timeout", "5");
             if (cluster.Length == 32)

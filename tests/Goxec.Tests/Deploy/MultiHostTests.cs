@@ -7,7 +7,6 @@ using Goxec.AppHost.Placement;
 using Goxec.AppHost.Redis;
 using Goxec.Graph;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Deploy;
@@ -45,7 +44,7 @@ public sealed class MultiHostTests
         await using var app = await StartAcrossHostsAsync(hosts, deadline.Token);
         using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = Timeout };
         http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
-        await using var redis = new RedisClient(app.ConnectionString("redis"));
+        await using var redis = await RedisConnections.ConnectAsync(app.ConnectionString("redis"));
         Assert.StartsWith(hosts.Address("core") + ":", app.ConnectionString("redis"));
 
         // 1. Spread: 50 short jobs, each host's workers finish some.
@@ -185,10 +184,10 @@ public sealed class MultiHostTests
         }
     }
 
-    private static async Task<int> FinishAnnouncementsAsync(RedisClient redis, string id)
+    private static async Task<int> FinishAnnouncementsAsync(StackExchange.Redis.IConnectionMultiplexer redis, string id)
     {
-        var finished = await redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), Ct).WaitAsync(Timeout, Ct);
-        return finished.AsArray().Count(e => e.AsArray()[1].AsMap()["id"].AsString() == id);
+        var finished = await new JobQueue(redis).AllFinishedAsync(Ct).WaitAsync(Timeout, Ct);
+        return finished.Count(f => f == id);
     }
 
     private static string? Status(JsonElement job) => job.GetProperty("status").GetString();

@@ -1,5 +1,5 @@
 using Goxec.Docker;
-using Goxec.Redis;
+using Goxec.Jobs;
 using Goxec.Tests.Infrastructure;
 using Goxec.Worker.Queue;
 using Goxec.Worker.Sandbox;
@@ -17,10 +17,10 @@ public sealed class PoolReaperTests(BusyboxImage image) : DockerTestBase(image)
     {
         await Image.EnsureAsync(Client, Ct);
         await using var server = await RedisServer.StartAsync(ct: Ct);
-        await using var redis = new RedisClient(server.ConnectionString);
-        var cluster = new ClusterIdentity(redis);
+        await using var redis = await RedisConnections.ConnectAsync(server.ConnectionString);
+        var cluster = new ClusterIdentity(new ClusterStore(redis));
         var running = new RunningJobs();
-        var reaper = new ContainerReaper(Client, redis, running, cluster, TimeProvider.System,
+        var reaper = new ContainerReaper(Client, new ClusterStore(redis), running, cluster, TimeProvider.System,
             Options.Create(new WorkerOptions { ConsumerName = "me-" + RunId }), NullLogger<ContainerReaper>.Instance);
         var mine = await StartPoolContainerAsync("me-" + RunId, await cluster.GetAsync(Ct));
         running.TrackContainer(mine.Name);

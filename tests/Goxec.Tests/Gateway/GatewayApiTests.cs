@@ -20,8 +20,9 @@ public class GatewayApiTests(GatewayGraphFixture gateway)
         var key = listed.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "lifecycle");
         Assert.False(key.TryGetProperty("key", out _)); // the secret is shown once, at creation
         Assert.Equal(7, key.GetProperty("maxConcurrentJobs").GetInt32());
-        var stored = await gateway.Redis.ExecuteAsync(new Goxec.Redis.RedisCommand("HGETALL", "goxec:apikeys"), Ct);
-        Assert.DoesNotContain(secret, stored.AsArray().Select(v => v.AsString()));
+        var stored = await gateway.Redis.GetDatabase().HashGetAllAsync(Goxec.Jobs.JobKeys.ApiKeys);
+        Assert.NotEmpty(stored);
+        Assert.DoesNotContain(stored, e => e.Name.ToString().Contains(secret) || e.Value.ToString().Contains(secret));
 
         using var user = gateway.Client(1);
         using var withHeader = new HttpRequestMessage(HttpMethod.Get, "/api/v1/languages") { Headers = { { "X-Api-Key", secret } } };

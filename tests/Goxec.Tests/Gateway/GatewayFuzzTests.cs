@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Tests.Gateway;
 
@@ -49,10 +48,9 @@ public class GatewayFuzzTests(GatewayGraphFixture gateway)
         foreach (var client in clients)
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct).WaitAsync(GatewayGraphFixture.Timeout, Ct)).StatusCode);
         Assert.Equal(Requests / 50, accepted.Count);
-        var stored = await gateway.Redis.ExecuteBatchAsync([.. accepted.Select(id => new RedisCommand("HGET", JobKeys.Job(id), "status"))], Ct);
-        Assert.All(stored, s => Assert.Equal("queued", s.AsString()));
-        var queued = (await gateway.Redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Stream, "-", "+"), Ct)).AsArray()
-            .Select(e => e.AsArray()[1].AsMap()["id"].AsString()!).ToHashSet();
+        var stored = await GatewayWorker.Store(gateway.Redis).GetStatusesAsync([.. accepted], Ct);
+        Assert.All(stored, s => Assert.Equal("queued", s));
+        var queued = (await gateway.Redis.GetDatabase().StreamRangeAsync(JobKeys.Stream)).Select(e => e["id"].ToString()).ToHashSet();
         Assert.Empty(accepted.Except(queued));
         foreach (var client in clients) client.Dispose();
     }

@@ -5,7 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
 using Goxec.Graph;
-using Goxec.Redis;
+using StackExchange.Redis;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Gateway;
@@ -24,7 +24,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public RunningGraph App { get; private set; } = null!;
-    public RedisClient Redis { get; private set; } = null!;
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
     /// <summary>An Api that allows any origin (<c>*</c>), on the same Redis.</summary>
@@ -74,7 +74,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
         // Each replica's own address: a test that needs three replicas to agree talks to each one.
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
         AnyOriginApi = App.GetEndpoint("api-any-origin");
-        Redis = new RedisClient(App.ConnectionString("redis"));
+        Redis = await Infrastructure.RedisConnections.ConnectAsync(App.ConnectionString("redis"));
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Tests.Gateway;
 
@@ -119,9 +118,9 @@ public class GatewayRateLimitTests(GatewayGraphFixture gateway)
     {
         var key = await gateway.CreateKeyAsync("backlog", rate: 100, burst: 100);
         using var http = gateway.Client(0, key);
-        var filler = Enumerable.Range(0, (int)GatewayGraphFixture.MaxBacklog + 1)
-            .Select(_ => new RedisCommand("XADD", JobKeys.Stream, "*", "id", "filler", "v", "0")).ToList();
-        var ids = (await gateway.Redis.ExecuteBatchAsync(filler, Ct)).Select(r => (RedisArg)r.AsString()!).ToArray();
+        var db = gateway.Redis.GetDatabase();
+        var ids = await Task.WhenAll(Enumerable.Range(0, (int)GatewayGraphFixture.MaxBacklog + 1)
+            .Select(_ => db.StreamAddAsync(JobKeys.Stream, [new("id", "filler"), new("v", "0")])));
         try
         {
             await Task.Delay(300, Ct); // past the backlog cache time
@@ -134,7 +133,7 @@ public class GatewayRateLimitTests(GatewayGraphFixture gateway)
         }
         finally
         {
-            await gateway.Redis.ExecuteAsync(new RedisCommand("XDEL", [JobKeys.Stream, .. ids]), Ct);
+            await db.StreamDeleteAsync(JobKeys.Stream, ids);
         }
         await Task.Delay(300, Ct);
         using var accepted = await http.PostAsJsonAsync("/api/v1/jobs", new { language = "python", code = "print(1)" }, Ct).WaitAsync(Timeout, Ct);

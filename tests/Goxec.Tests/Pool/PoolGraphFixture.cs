@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Goxec.Docker;
-using Goxec.Redis;
+using StackExchange.Redis;
 using Goxec.Tests.Observability;
 using Goxec.Tests.Pipeline;
 using Goxec.Worker.Sandbox;
@@ -22,7 +22,7 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
 
     public string OwnImage => $"goxec/runtime-{Own}:latest";
     public DockerClient Docker { get; } = new();
-    public RedisClient Redis { get; private set; } = null!;
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
     public string Cluster { get; private set; } = null!;
 
     protected override Dictionary<string, string> Environment() => new(base.Environment())
@@ -47,15 +47,15 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
         var python = await File.ReadAllTextAsync(Path.Combine(runtimes, "python", "runtime.yaml"));
         Directory.CreateDirectory(Path.Combine(_languages, Own));
         await File.WriteAllTextAsync(Path.Combine(_languages, Own, "runtime.yaml"),
-            AliasesLine().Replace(IdLine().Replace(python, $"id: {Own}"), "aliases: []"));
+            Judge0Line().Replace(AliasesLine().Replace(IdLine().Replace(python, $"id: {Own}"), "aliases: []"), "judge0: []"));
         Infrastructure.Prerequisite.RequireDocker();
         await CliAsync("docker", "tag", "goxec/runtime-python:latest", OwnImage);
         await base.InitializeAsync();
-        Redis = new RedisClient(App.ConnectionString("redis"));
+        Redis = await Infrastructure.RedisConnections.ConnectAsync(App.ConnectionString("redis"));
         using var deadline = new CancellationTokenSource(Timeout);
         // Created by the first worker that asks (its pool does, at start).
         string? cluster;
-        while ((cluster = (await Redis.ExecuteAsync(new RedisCommand("GET", ClusterIdentity.Key), deadline.Token)).AsString()) is null)
+        while ((cluster = await Redis.GetDatabase().StringGetAsync(Goxec.Jobs.JobKeys.Cluster).WaitAsync(deadline.Token)) is null)
             await Task.Delay(100, deadline.Token);
         Cluster = cluster;
     }
@@ -139,6 +139,10 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
 
     [GeneratedRegex(@"^aliases: .*$", RegexOptions.Multiline)]
     private static partial Regex AliasesLine();
+
+    // A second language may not claim python's Judge0 ids.
+    [GeneratedRegex(@"^judge0: .*$", RegexOptions.Multiline)]
+    private static partial Regex Judge0Line();
 }
 
 [CollectionDefinition(Name)]

@@ -1,7 +1,7 @@
 using Goxec.Jobs;
-using Goxec.Redis;
 using Goxec.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Goxec.Tests.Reliability;
 
@@ -10,7 +10,8 @@ public sealed class JobStoreTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private RedisServer _server = null!;
-    private RedisClient _redis = null!;
+    private ConnectionMultiplexer _redis = null!;
+    private IDatabase _db = null!;
     private JobStore _store = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -18,9 +19,10 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _server = await RedisServer.StartAsync(ct: Ct);
-        _redis = new RedisClient(_server.ConnectionString);
+        _redis = await RedisConnections.ConnectAsync(_server.ConnectionString);
+        _db = _redis.GetDatabase();
         _store = new JobStore(_redis, Options.Create(new JobStoreOptions()), TimeProvider.System);
-        await JobQueue.EnsureGroupAsync(_redis, Ct).WaitAsync(Timeout, Ct);
+        await new JobQueue(_redis).EnsureGroupAsync(Ct).WaitAsync(Timeout, Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -36,8 +38,8 @@ public sealed class JobStoreTests : IAsyncLifetime
 
     private async Task<string> DeliverAsync()
     {
-        var reply = await _redis.ExecuteAsync(new RedisCommand("XREADGROUP", "GROUP", JobKeys.Group, "w", "COUNT", 1, "STREAMS", JobKeys.Stream, ">"), Ct);
-        return StreamReplies.PerStream(reply).Single().Entries.AsArray().Single().AsArray()[0].AsString()!;
+        var entries = await new JobQueue(_redis).ReadAsync("w", 1, pendingOnly: false, Ct);
+        return entries.Single().EntryId;
     }
 
     [Fact]
@@ -54,9 +56,9 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(JobStatus.Completed, job!.Status);
         Assert.Equal(Verdict.Accepted, job.Verdict);
         Assert.Equal("Accepted", job.Run!.Stdout); // the first result's output, not the second's
-        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
-        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), Ct)).AsArray()[0].AsInt64());
-        Assert.Equal(1, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Finished), Ct)).AsInt64());
+        Assert.Equal(0, await _db.StreamLengthAsync(JobKeys.Stream));
+        Assert.Equal(0, (await _db.StreamPendingAsync(JobKeys.Stream, JobKeys.Group)).PendingMessageCount);
+        Assert.Equal(1, await _db.StreamLengthAsync(JobKeys.Finished));
     }
 
     [Fact]
@@ -82,38 +84,38 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(new Enqueued("c1", false), again);
         Assert.Equal(new Enqueued("c3", true), other);
         Assert.Null(await _store.GetAsync("c2", Ct).WaitAsync(Timeout, Ct));
-        Assert.Equal(2, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+        Assert.Equal(2, await _db.StreamLengthAsync(JobKeys.Stream));
     }
 
     [Fact]
     public async Task The_cap_refuses_a_submission_over_it_and_stores_nothing()
     {
-        var cap = new SlotCap("goxec:active:t", 2);
-        Assert.True((await _store.EnqueueAsync(Spec("e1"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
-        Assert.True((await _store.EnqueueAsync(Spec("e2"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
+        var cap = new SlotCap("t", 2);
+        Assert.True((await _store.EnqueueAsync(Spec("e1"), null, null, cap, rate: null, Ct).WaitAsync(Timeout, Ct)).IsNew);
+        Assert.True((await _store.EnqueueAsync(Spec("e2"), null, null, cap, rate: null, Ct).WaitAsync(Timeout, Ct)).IsNew);
 
-        var refused = await _store.EnqueueAsync(Spec("e3"), null, "key-e3", cap, Ct).WaitAsync(Timeout, Ct);
+        var refused = await _store.EnqueueAsync(Spec("e3"), null, "key-e3", cap, rate: null, Ct).WaitAsync(Timeout, Ct);
 
         Assert.Equal(new Enqueued("", IsNew: false, Refused: true, Unfinished: 2), refused);
         Assert.Null(await _store.GetAsync("e3", Ct).WaitAsync(Timeout, Ct));
-        Assert.Equal(2, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
+        Assert.Equal(2, await _db.StreamLengthAsync(JobKeys.Stream));
         // A refused key is not taken: the same submission succeeds once there is room.
-        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("EXISTS", JobKeys.Idempotency("key-e3")), Ct)).AsInt64());
+        Assert.Equal(0, (await _db.KeyExistsAsync(JobKeys.Idempotency("key-e3")) ? 1 : 0));
     }
 
     [Fact]
     public async Task Finished_jobs_give_their_slots_back_and_a_repeat_takes_none()
     {
-        var cap = new SlotCap("goxec:active:u", 2);
-        await _store.EnqueueAsync(Spec("f1"), null, "key-f1", cap, Ct).WaitAsync(Timeout, Ct);
-        await _store.EnqueueAsync(Spec("f2"), null, null, cap, Ct).WaitAsync(Timeout, Ct);
+        var cap = new SlotCap("u", 2);
+        await _store.EnqueueAsync(Spec("f1"), null, "key-f1", cap, rate: null, Ct).WaitAsync(Timeout, Ct);
+        await _store.EnqueueAsync(Spec("f2"), null, null, cap, rate: null, Ct).WaitAsync(Timeout, Ct);
         await _store.CompleteAsync("f1", Result(Verdict.Accepted), null, Ct).WaitAsync(Timeout, Ct);
 
         // At the cap with one finished: pruned, so there is room; the repeat of f1's key takes no slot.
-        Assert.Equal(new Enqueued("f1", false), await _store.EnqueueAsync(Spec("f9"), null, "key-f1", cap, Ct).WaitAsync(Timeout, Ct));
-        Assert.True((await _store.EnqueueAsync(Spec("f3"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).IsNew);
-        Assert.True((await _store.EnqueueAsync(Spec("f4"), null, null, cap, Ct).WaitAsync(Timeout, Ct)).Refused);
-        var members = (await _redis.ExecuteAsync(new RedisCommand("ZRANGE", "goxec:active:u", 0, -1), Ct)).AsArray().Select(m => m.AsString()).Order();
+        Assert.Equal(new Enqueued("f1", false), await _store.EnqueueAsync(Spec("f9"), null, "key-f1", cap, rate: null, Ct).WaitAsync(Timeout, Ct));
+        Assert.True((await _store.EnqueueAsync(Spec("f3"), null, null, cap, rate: null, Ct).WaitAsync(Timeout, Ct)).IsNew);
+        Assert.True((await _store.EnqueueAsync(Spec("f4"), null, null, cap, rate: null, Ct).WaitAsync(Timeout, Ct)).Refused);
+        var members = (await _db.SortedSetRangeByRankAsync(JobKeys.Slots("u"))).Select(m => (string?)m).Order();
         Assert.Equal(["f2", "f3"], members);
     }
 
@@ -125,22 +127,21 @@ public sealed class JobStoreTests : IAsyncLifetime
         await _store.StartAsync("d1", "w", Ct).WaitAsync(Timeout, Ct);
         await _store.DeadLetterAsync("d1", Result(Verdict.InternalError), entry, "too_many_attempts", "image missing", Ct).WaitAsync(Timeout, Ct);
 
-        var dead = (await _redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.DeadLetters, "-", "+"), Ct)).AsArray().Single().AsArray();
-        var fields = dead[1].AsMap();
-        Assert.Equal("d1", fields["id"].AsString());
-        Assert.Equal("too_many_attempts", fields["reason"].AsString());
-        Assert.Equal("image missing", fields["error"].AsString());
-        Assert.Equal("1", fields["attempts"].AsString());
+        var dead = (await new JobQueue(_redis).DeadLettersAsync(null, Ct)).Single();
+        Assert.Equal("d1", dead.Id);
+        Assert.Equal("too_many_attempts", dead.Reason);
+        Assert.Equal("image missing", dead.Error);
+        Assert.Equal(1, dead.Attempts);
         Assert.Equal(JobStatus.DeadLettered, (await _store.GetAsync("d1", Ct))!.Status);
 
-        Assert.True(await _store.RetryDeadLetterAsync("d1", dead[0].AsString()!, null, Ct).WaitAsync(Timeout, Ct));
+        Assert.True(await _store.RetryDeadLetterAsync("d1", dead.EntryId, null, Ct).WaitAsync(Timeout, Ct));
         var retried = await _store.GetAsync("d1", Ct).WaitAsync(Timeout, Ct);
         Assert.Equal(JobStatus.Queued, retried!.Status);
         Assert.Equal(0, retried.Attempts);
         Assert.Null(retried.Verdict);
-        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.DeadLetters), Ct)).AsInt64());
-        Assert.Equal(1, (await _redis.ExecuteAsync(new RedisCommand("XLEN", JobKeys.Stream), Ct)).AsInt64());
-        Assert.False(await _store.RetryDeadLetterAsync("d1", dead[0].AsString()!, null, Ct).WaitAsync(Timeout, Ct));
+        Assert.Equal(0, await _db.StreamLengthAsync(JobKeys.DeadLetters));
+        Assert.Equal(1, await _db.StreamLengthAsync(JobKeys.Stream));
+        Assert.False(await _store.RetryDeadLetterAsync("d1", dead.EntryId, null, Ct).WaitAsync(Timeout, Ct));
     }
 
     [Fact]
@@ -162,8 +163,8 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(Verdict.Accepted, job.Verdict);
         Assert.Equal("other", job.Worker);
         Assert.Equal(2, job.Attempts);
-        Assert.True((await _redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job("e1"), "failures"), Ct)).IsNull);
-        Assert.Equal(0, (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group), Ct)).AsArray()[0].AsInt64());
+        Assert.True((await _db.HashGetAsync(JobKeys.Job("e1"), "failures")).IsNull);
+        Assert.Equal(0, (await _db.StreamPendingAsync(JobKeys.Stream, JobKeys.Group)).PendingMessageCount);
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.True(await PendingIdleAsync(entry) >= TimeSpan.FromMinutes(5).TotalMilliseconds);
 
         // Another worker takes the entry over and starts attempt 2; the first attempt's writes are stale now.
-        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        await _db.ExecuteAsync("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID").WaitAsync(Timeout, Ct);
         Assert.Equal((StartOutcome.Run, 2), await _store.StartAsync("f1", "next", Ct).WaitAsync(Timeout, Ct));
         Assert.Null(await _store.RecordFailureAsync("f1", "w", 1, "late", Ct).WaitAsync(Timeout, Ct));
         Assert.False(await _store.ReleaseAsync("f1", entry, "w", 1, TimeSpan.Zero, Ct).WaitAsync(Timeout, Ct));
@@ -187,7 +188,7 @@ public sealed class JobStoreTests : IAsyncLifetime
         var job = await _store.GetAsync("f1", Ct).WaitAsync(Timeout, Ct);
         Assert.Equal(JobStatus.Running, job!.Status);
         Assert.Equal("next", job.Worker);
-        Assert.Equal("1", (await _redis.ExecuteAsync(new RedisCommand("HGET", JobKeys.Job("f1"), "failures"), Ct)).AsString());
+        Assert.Equal("1", (string?)await _db.HashGetAsync(JobKeys.Job("f1"), "failures"));
         Assert.Equal("next", await PendingOwnerAsync(entry));
     }
 
@@ -197,25 +198,24 @@ public sealed class JobStoreTests : IAsyncLifetime
         await _store.EnqueueAsync(Spec("g1"), null, null, Ct).WaitAsync(Timeout, Ct);
         var entry = await DeliverAsync().WaitAsync(Timeout, Ct); // owned by consumer "w"
         await _store.StartAsync("g1", "w", Ct).WaitAsync(Timeout, Ct);
-        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "w", 0, entry, "IDLE", 60_000, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        await _db.ExecuteAsync("XCLAIM", JobKeys.Stream, JobKeys.Group, "w", 0, entry, "IDLE", 60_000, "JUSTID").WaitAsync(Timeout, Ct);
 
         Assert.Equal(1, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
         Assert.True(await PendingIdleAsync(entry) < 60_000);
 
         // "w" was cut off; "next" reclaimed the entry and runs the job. w's heartbeat must not take it back.
-        await _redis.ExecuteAsync(new RedisCommand("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID"), Ct).WaitAsync(Timeout, Ct);
+        await _db.ExecuteAsync("XCLAIM", JobKeys.Stream, JobKeys.Group, "next", 0, entry, "JUSTID").WaitAsync(Timeout, Ct);
         await _store.StartAsync("g1", "next", Ct).WaitAsync(Timeout, Ct);
         Assert.Equal(0, await _store.KeepClaimsAsync("w", [new(entry, "g1")], Ct).WaitAsync(Timeout, Ct));
         Assert.Equal("next", await PendingOwnerAsync(entry));
     }
 
     private async Task<long> PendingIdleAsync(string entry) =>
-        (await PendingAsync(entry))[2].AsInt64();
+        (await PendingAsync(entry)).IdleTimeInMilliseconds;
 
     private async Task<string?> PendingOwnerAsync(string entry) =>
-        (await PendingAsync(entry))[1].AsString();
+        (await PendingAsync(entry)).ConsumerName;
 
-    private async Task<IReadOnlyList<RespValue>> PendingAsync(string entry) =>
-        (await _redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group, entry, entry, 1), Ct).WaitAsync(Timeout, Ct))
-            .AsArray().Single().AsArray();
+    private async Task<StreamPendingMessageInfo> PendingAsync(string entry) =>
+        (await _db.StreamPendingMessagesAsync(JobKeys.Stream, JobKeys.Group, 1, RedisValue.Null, entry, entry).WaitAsync(Timeout, Ct)).Single();
 }

@@ -1,4 +1,4 @@
-using Goxec.Redis;
+using StackExchange.Redis;
 using Goxec.Tests.Pipeline;
 
 namespace Goxec.Tests.Reliability;
@@ -11,7 +11,7 @@ public sealed class RecoveryGraphFixture : GoxecGraphFixture
 {
     private readonly string _languages = Directory.CreateTempSubdirectory("goxec-languages-").FullName;
 
-    public RedisClient Redis { get; private set; } = null!;
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
 
     protected override Dictionary<string, string> Environment()
     {
@@ -38,7 +38,7 @@ public sealed class RecoveryGraphFixture : GoxecGraphFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Redis = new RedisClient(App.ConnectionString("redis"));
+        Redis = await Infrastructure.RedisConnections.ConnectAsync(App.ConnectionString("redis"));
     }
 
     public override async ValueTask DisposeAsync()

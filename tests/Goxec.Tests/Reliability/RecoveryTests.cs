@@ -4,7 +4,6 @@ using System.Text.Json;
 using Goxec.Docker;
 using Goxec.Graph;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Goxec.Tests.Infrastructure;
 using Goxec.Worker.Sandbox;
 
@@ -32,8 +31,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
 
     private async Task<int> FinishAnnouncementsAsync(string id)
     {
-        var finished = await graph.Redis.ExecuteAsync(new RedisCommand("XRANGE", JobKeys.Finished, "-", "+"), Ct);
-        return finished.AsArray().Count(e => e.AsArray()[1].AsMap()["id"].AsString() == id);
+        return (await new JobQueue(graph.Redis).AllFinishedAsync(Ct)).Count(f => f == id);
     }
 
     [Fact]
@@ -81,7 +79,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
     private async Task<HashSet<string>> IdlePoolContainersAsync(string worker)
     {
         using var docker = new DockerClient();
-        var cluster = (await graph.Redis.ExecuteAsync(new RedisCommand("GET", ClusterIdentity.Key), Ct)).AsString();
+        var cluster = (string?)await graph.Redis.GetDatabase().StringGetAsync(JobKeys.Cluster);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(Timeout);
         while (true)
@@ -112,16 +110,17 @@ public class RecoveryTests(RecoveryGraphFixture graph)
     [Fact]
     public async Task A_malformed_stream_entry_is_dead_lettered_at_once_and_acknowledged()
     {
-        var entry = (await graph.Redis.ExecuteAsync(new RedisCommand("XADD", JobKeys.Stream, "*", "garbage", "1"), Ct)).AsString()!;
-        var unknownSchema = (await graph.Redis.ExecuteAsync(new RedisCommand("XADD", JobKeys.Stream, "*", "id", "abc123", "v", "99"), Ct)).AsString()!;
+        var db = graph.Redis.GetDatabase();
+        var entry = (string)(await db.StreamAddAsync(JobKeys.Stream, "garbage", "1"))!;
+        var unknownSchema = (string)(await db.StreamAddAsync(JobKeys.Stream, [new("id", "abc123"), new("v", "99")]))!;
 
         var letter = await DeadLetterAsync(entry);
         var schema = await DeadLetterAsync("abc123");
 
         Assert.Equal("malformed_entry", letter.GetProperty("reason").GetString());
         Assert.Equal("unknown_schema", schema.GetProperty("reason").GetString());
-        var pending = await graph.Redis.ExecuteAsync(new RedisCommand("XPENDING", JobKeys.Stream, JobKeys.Group, "-", "+", 100), Ct);
-        Assert.DoesNotContain(pending.AsArray(), p => p.AsArray()[0].AsString() is { } e && (e == entry || e == unknownSchema));
+        var pending = await db.StreamPendingMessagesAsync(JobKeys.Stream, JobKeys.Group, 100, StackExchange.Redis.RedisValue.Null);
+        Assert.DoesNotContain(pending, p => p.MessageId == entry || p.MessageId == unknownSchema);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class Judge0Api
         judge0.MapPost("/submissions/batch", SubmitBatchAsync).SubmitsJobs();
         judge0.MapGet("/submissions/batch", GetBatchAsync);
         judge0.MapGet("/submissions/{token}", GetAsync);
-        judge0.MapGet("/languages", () => Results.Json(Judge0Languages.All.OrderBy(l => l.Id).Select(l => new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToList()));
+        judge0.MapGet("/languages", (Judge0Languages languages) => Results.Json(languages.All.Select(l => new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToList()));
         judge0.MapGet("/languages/{id:int}", Language);
         judge0.MapGet("/statuses", () => Results.Json(Judge0Statuses.All.Select(s => new JsonObject { ["id"] = s.Id, ["description"] = s.Description }).ToList()));
         judge0.MapGet("/about", () => Results.Json(new JsonObject
@@ -36,33 +36,34 @@ internal static class Judge0Api
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, bool? wait, bool? base64_encoded, string? fields,
-        CompatRunner runner, JobStore store, LanguageCatalog catalog, CancellationToken ct)
+        CompatRunner runner, JobStore store, Judge0Languages languages, CancellationToken ct)
     {
         if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         if (await ReadAsync(context, Judge0JsonContext.Default.Judge0SubmissionRequest, ct) is not { } body) return Malformed();
         var base64 = base64_encoded == true;
-        var (translation, errors) = Judge0Request.Translate(body, base64, catalog);
+        var (translation, errors) = Judge0Request.Translate(body, base64, languages);
         if (translation is null) return Unprocessable(errors);
         var submitted = await runner.SubmitAsync(translation.Request, Caller.Of(context), wait == true, ct, translation.Apply);
         if (submitted.Refusal is not null) return submitted.Refusal;
         if (submitted.Id is null) return Unprocessable(Judge0Request.Rename(submitted.Errors));
         // A job already gone again (retention) leaves only its token to give.
         if (submitted.Job is null) return Results.Json(new JsonObject { ["token"] = Judge0Submission.Token(submitted.Id) }, statusCode: StatusCodes.Status201Created);
-        var shown = Judge0Submission.Render(submitted.Job, await store.GetSpecAsync(submitted.Id, ct), fields, base64);
+        var shown = Judge0Submission.Render(submitted.Job, await store.GetSpecAsync(submitted.Id, ct), fields, base64, languages);
         return shown is null ? Utf8Problem() : Results.Json(shown, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(string token, bool? base64_encoded, string? fields, JobStore store, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string token, bool? base64_encoded, string? fields, JobStore store, Judge0Languages languages,
+        CancellationToken ct)
     {
         if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         if (Judge0Submission.JobId(token) is not { } id || await store.GetAsync(id, ct) is not { } job)
             return Results.Json(new JsonObject { ["error"] = "submission not found" }, statusCode: StatusCodes.Status404NotFound);
-        var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true);
+        var shown = Judge0Submission.Render(job, await store.GetSpecAsync(id, ct), fields, base64_encoded == true, languages);
         return shown is null ? Utf8Problem() : Results.Json(shown);
     }
 
     /// <summary>Each submission on its own: a token, or its errors in its place (Judge0 answers 201 either way).</summary>
-    private static async Task<IResult> SubmitBatchAsync(HttpContext context, bool? base64_encoded, CompatRunner runner, LanguageCatalog catalog,
+    private static async Task<IResult> SubmitBatchAsync(HttpContext context, bool? base64_encoded, CompatRunner runner, Judge0Languages languages,
         CancellationToken ct)
     {
         if (await ReadAsync(context, Judge0JsonContext.Default.Judge0BatchRequest, ct) is not { Submissions: { } submissions }) return Malformed();
@@ -71,7 +72,7 @@ internal static class Judge0Api
         var answers = new JsonArray();
         foreach (var body in submissions)
         {
-            var (translation, errors) = body is null ? (null, new() { ["submission"] = ["must be an object"] }) : Judge0Request.Translate(body, base64_encoded == true, catalog);
+            var (translation, errors) = body is null ? (null, new() { ["submission"] = ["must be an object"] }) : Judge0Request.Translate(body, base64_encoded == true, languages);
             if (translation is null) { answers.Add(Errors(errors)); continue; }
             var submitted = await runner.SubmitAsync(translation.Request, Caller.Of(context), wait: false, ct, translation.Apply);
             if (submitted.Refusal is not null) return submitted.Refusal;
@@ -80,7 +81,8 @@ internal static class Judge0Api
         return Results.Json(answers, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetBatchAsync(string? tokens, bool? base64_encoded, string? fields, JobStore store, CancellationToken ct)
+    private static async Task<IResult> GetBatchAsync(string? tokens, bool? base64_encoded, string? fields, JobStore store, Judge0Languages languages,
+        CancellationToken ct)
     {
         if (Judge0Submission.InvalidFields(fields) is { } invalid) return InvalidFields(invalid);
         var list = (tokens ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -91,15 +93,15 @@ internal static class Judge0Api
         {
             var job = Judge0Submission.JobId(token) is { } id ? await store.GetAsync(id, ct) : null;
             if (job is null) { shown.Add(null); continue; }
-            var one = Judge0Submission.Render(job, await store.GetSpecAsync(job.Id, ct), fields, base64_encoded == true);
+            var one = Judge0Submission.Render(job, await store.GetSpecAsync(job.Id, ct), fields, base64_encoded == true, languages);
             if (one is null) return Utf8Problem();
             shown.Add(one);
         }
         return Results.Json(new JsonObject { ["submissions"] = shown });
     }
 
-    private static IResult Language(int id, LanguageCatalog catalog) =>
-        Judge0Languages.Find(id) is { } l && catalog.Find(l.Goxec) is { } goxec
+    private static IResult Language(int id, Judge0Languages languages) =>
+        languages.Find(id) is { Goxec: var goxec } l
             ? Results.Json(new JsonObject
             {
                 ["id"] = l.Id, ["name"] = l.Name, ["is_archived"] = false, ["source_file"] = goxec.File,
@@ -108,12 +110,12 @@ internal static class Judge0Api
             : Results.Json(new JsonObject { ["error"] = "language not found" }, statusCode: StatusCodes.Status404NotFound);
 
     private static IResult ConfigInfo(Microsoft.Extensions.Options.IOptions<Goxec.Api.Jobs.SubmissionOptions> options,
-        Microsoft.Extensions.Options.IOptions<Goxec.Api.Webhooks.WebhookOptions> webhooks, LanguageCatalog catalog)
+        Microsoft.Extensions.Options.IOptions<Goxec.Api.Webhooks.WebhookOptions> webhooks, Judge0Languages languages)
     {
         var run = options.Value.RunDefaults;
         var max = options.Value.RunMaxima;
         var callbacks = webhooks.Value.WebhookSecret.Length > 0;
-        var compiled = Judge0Languages.All.Where(l => catalog.Find(l.Goxec) is { Compiled: true }).Select(l => (JsonNode?)l.Name);
+        var compiled = languages.All.Where(l => l.Goxec.Compiled).Select(l => (JsonNode?)l.Name);
         return Results.Json(new JsonObject
         {
             ["maintenance_mode"] = false, ["enable_wait_result"] = true, ["enable_compiler_options"] = true,

@@ -10,12 +10,12 @@ internal static class Judge0Request
     public const int MaxCompilerOptions = 512;
     private const int MaxCompilerWords = 64;
 
-    public static (Judge0Translation? Translation, Dictionary<string, string[]> Errors) Translate(Judge0SubmissionRequest s, bool base64, LanguageCatalog catalog)
+    public static (Judge0Translation? Translation, Dictionary<string, string[]> Errors) Translate(Judge0SubmissionRequest s, bool base64, Judge0Languages languages)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) => errors[field] = [message];
 
-        var language = s.LanguageId is { } id ? Judge0Languages.Find(id) : null;
+        var language = s.LanguageId is { } id ? languages.Find(id) : null;
         if (s.LanguageId is null) Fail("language_id", "can't be blank");
         else if (language is null) Fail("language_id", $"language with id {s.LanguageId} doesn't exist");
 
@@ -27,7 +27,7 @@ internal static class Judge0Request
         // Judge0 refuses what its configuration does not allow with 422; Goxec never gives programs a network.
         if (s.EnableNetwork == true) Fail("enable_network", "enabling network is not allowed");
         if (s.NumberOfRuns is { } runs && runs != 1) Fail("number_of_runs", "must be 1 on this server");
-        var goxec = language is null ? null : catalog.Find(language.Goxec);
+        var goxec = language?.Goxec;
         var compilerArgs = CompilerArgs(s.CompilerOptions, goxec, Fail);
         List<SourceFile>? extra = null;
         if (!string.IsNullOrEmpty(s.AdditionalFiles) && goxec is not null)
@@ -46,8 +46,8 @@ internal static class Judge0Request
         var args = s.CommandLineArguments?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         // With additional files, the source is the first file: the validator names it as the language runs it.
         var request = extra is null
-            ? new SubmitJobRequest(language!.Goxec, source, null, stdin, args, limits, ExpectedOutput: expected, CallbackUrl: NullIfEmpty(s.CallbackUrl))
-            : new SubmitJobRequest(language!.Goxec, null, [new SourceFile(goxec!.File, source ?? ""), .. extra], stdin, args, limits,
+            ? new SubmitJobRequest(language!.Goxec.Id, source, null, stdin, args, limits, ExpectedOutput: expected, CallbackUrl: NullIfEmpty(s.CallbackUrl))
+            : new SubmitJobRequest(language!.Goxec.Id, null, [new SourceFile(goxec!.File, source ?? ""), .. extra], stdin, args, limits,
                 ExpectedOutput: expected, CallbackUrl: NullIfEmpty(s.CallbackUrl));
         var format = s.CallbackUrl is { Length: > 0 } ? (base64 ? Judge0CallbackFormat.Base64Name : Judge0CallbackFormat.TextName) : null;
         return (new Judge0Translation(request, s.RedirectStderrToStdout == true, compilerArgs, format), errors);

@@ -34,7 +34,7 @@ internal static class Judge0Submission
     public static string? JobId(string token) => Guid.TryParse(token, out var guid) ? guid.ToString("N") : null;
 
     /// <summary>The submission, or null when some text is not UTF-8 and base64 was not asked for (Judge0's 400).</summary>
-    public static JsonObject? Render(JobView job, JobSpec? spec, string? fields, bool base64)
+    public static JsonObject? Render(JobView job, JobSpec? spec, string? fields, bool base64, Judge0Languages languages)
     {
         var run = job.Run;
         var compile = job.Compile;
@@ -50,7 +50,7 @@ internal static class Judge0Submission
             ["message"] = Utf8(Message(job)),
         };
         var wanted = fields is null or "" ? DefaultFields.Split(',') : fields == "*" ? AllFields : fields.Split(',', StringSplitOptions.TrimEntries);
-        var language = Judge0Languages.IdOf(job.Language);
+        var language = languages.Of(job.Language);
         var o = new JsonObject();
         foreach (var field in wanted)
         {
@@ -65,10 +65,10 @@ internal static class Judge0Submission
             JsonNode? value = field switch
             {
                 "token" => Token(job.Id),
-                "language_id" => language,
+                "language_id" => language?.Id,
                 "status_id" => status.Id,
                 "status" => new JsonObject { ["id"] = status.Id, ["description"] = status.Description },
-                "language" => language is { } l ? new JsonObject { ["id"] = l, ["name"] = Judge0Languages.Find(l)!.Name } : null,
+                "language" => language is { } l ? new JsonObject { ["id"] = l.Id, ["name"] = l.Name } : null,
                 "created_at" => job.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
                 "finished_at" => job.FinishedAt?.ToString("O", CultureInfo.InvariantCulture),
                 "time" => Seconds(Measured(job)?.CpuTimeMs),

@@ -4,7 +4,6 @@ using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Api.Streaming;
 using Goxec.Jobs;
-using Goxec.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -23,7 +22,7 @@ internal static class PistonConnectApi
     }
 
     private static async Task ConnectAsync(HttpContext context, PistonRuntimes runtimes, JobSubmission submission, JobEventReader reader,
-        IRedisClient redis, IOptions<SubmissionOptions> options, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
+        JobEventLog log, IOptions<SubmissionOptions> options, IOptions<StreamingOptions> streaming, IOptions<InteractiveOptions> interactive,
         IOptions<JobStoreOptions> store, CancellationToken ct)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -32,7 +31,7 @@ internal static class PistonConnectApi
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new PistonSession(socket, Caller.Of(context), runtimes, submission, reader, redis, options.Value, streaming.Value,
+        var session = new PistonSession(socket, Caller.Of(context), runtimes, submission, reader, log, options.Value, streaming.Value,
             interactive.Value, store.Value.Retention);
         await session.RunAsync(ct);
     }

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Goxec.Jobs;
 using Goxec.Languages;
-using Goxec.Redis;
 
 namespace Goxec.Api.Compat.Piston;
 
@@ -10,13 +9,13 @@ namespace Goxec.Api.Compat.Piston;
 /// <c>goxec.version</c> label; Piston clients pin versions, so a language whose image has not been
 /// seen by a worker yet is listed as <c>0.0.0</c> and still answers to <c>"*"</c>.
 /// </summary>
-internal sealed partial class PistonRuntimes(LanguageCatalog catalog, IRedisClient redis)
+internal sealed partial class PistonRuntimes(LanguageCatalog catalog, ClusterStore cluster)
 {
     public async Task<IReadOnlyList<PistonRuntime>> AllAsync(CancellationToken ct)
     {
-        var labels = (await redis.ExecuteAsync(new RedisCommand("HGETALL", JobKeys.LanguageVersions), ct)).AsMap();
+        var labels = await cluster.VersionsAsync(ct);
         return [.. catalog.All.Select(l => new PistonRuntime(l,
-            labels.TryGetValue(l.Id, out var label) && Semver().Match(label.AsString() ?? "") is { Success: true } m ? m.Value : "0.0.0"))];
+            labels.TryGetValue(l.Id, out var label) && Semver().Match(label) is { Success: true } m ? m.Value : "0.0.0"))];
     }
 
     /// <summary>The runtime for a name or alias and a version: exact, <c>*</c>, or a prefix such as <c>3</c> or <c>3.12</c>.</summary>

@@ -7,7 +7,6 @@ using Goxec.Api.Gateway;
 using Goxec.Api.Jobs;
 using Goxec.Api.Streaming;
 using Goxec.Jobs;
-using Goxec.Redis;
 
 namespace Goxec.Api.Compat.Piston;
 
@@ -17,7 +16,7 @@ namespace Goxec.Api.Compat.Piston;
 /// as on Goxec's own streams, and the close frame — whichever rule ended the session — is always the last frame.
 /// </summary>
 internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRuntimes runtimes, JobSubmission submission, JobEventReader reader,
-    IRedisClient redis, SubmissionOptions options, StreamingOptions streaming, InteractiveOptions interactive, TimeSpan retention)
+    JobEventLog log, SubmissionOptions options, StreamingOptions streaming, InteractiveOptions interactive, TimeSpan retention)
 {
     /// <summary>Piston closes a socket that has not sent <c>init</c> within a second.</summary>
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(1);
@@ -49,7 +48,7 @@ internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRunti
         if (_input is not null && !_finished)
         {
             try { await _input.SignalAsync("SIGKILL", CancellationToken.None); }
-            catch (Exception e) when (e is RedisConnectionException or TimeoutException) { } // the job's own limits still end it
+            catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or TimeoutException) { } // the job's own limits still end it
         }
     }
 
@@ -129,7 +128,7 @@ internal sealed class PistonSession(WebSocket socket, Caller caller, PistonRunti
         var (_, refusal) = await submission.EnqueueAsync(spec, caller, null, ct);
         if (refusal is not null) return refusal.Detail;
 
-        _input = new JobInput(redis, spec.Id, interactive.MaxInputBytes, retention);
+        _input = new JobInput(log, spec.Id, interactive.MaxInputBytes, retention);
         await SendAsync(new JsonObject { ["type"] = "runtime", ["language"] = runtime!.Language.Id, ["version"] = runtime.Version }, ct);
         _events = ForwardEventsAsync(spec.Id, runtime.Language.Compiled, ct);
         return null;

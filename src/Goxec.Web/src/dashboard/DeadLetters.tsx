@@ -113,7 +113,7 @@ export function DeadLetters({ count }: Props) {
                 </td>
                 <td>{item.attempts}</td>
                 <td className="mono">{item.worker ?? "—"}</td>
-                <td title={item.at}>{new Date(item.at).toLocaleTimeString()}</td>
+                <td title={item.at ?? ""}>{item.at ? new Date(item.at).toLocaleTimeString() : "—"}</td>
                 <td>
                   <button
                     type="button"

@@ -8,6 +8,7 @@ export const fallbackLimits: Limits = {
   memoryMb: 256,
   maxProcesses: 64,
   maxOutputBytes: 1024 * 1024,
+  maxFileSizeKb: 16 * 1024,
 };
 
 export type LimitsState = { info: LimitsInfo | null; loading: boolean };
@@ -36,5 +37,6 @@ export function clampLimits(limits: Limits, maxima: Limits): Limits {
     memoryMb: clamp(limits.memoryMb, maxima.memoryMb),
     maxProcesses: clamp(limits.maxProcesses, maxima.maxProcesses),
     maxOutputBytes: clamp(limits.maxOutputBytes, maxima.maxOutputBytes),
+    maxFileSizeKb: clamp(limits.maxFileSizeKb, maxima.maxFileSizeKb),
   };
 }

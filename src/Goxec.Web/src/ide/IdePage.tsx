@@ -91,11 +91,11 @@ export function IdePage({ jobId }: { jobId: string | null }) {
       .then((job) => {
         const jobLanguage = findLanguage(languages, job.language);
         if (jobLanguage) chooseLanguage(jobLanguage.id);
-        if (job.code !== undefined) showCode(jobLanguage?.id ?? job.language, job.code);
-        if (job.stdin !== undefined) setStdin(job.stdin);
+        if (job.code != null) showCode(jobLanguage?.id ?? job.language, job.code);
+        if (job.stdin != null) setStdin(job.stdin);
         if (job.args) setArgsText(formatArgs(job.args));
         // Without the job's code the editor shows the visitor's own draft: say so, or it reads as this job's program.
-        setPageNotice(job.code === undefined ? missingCode : null);
+        setPageNotice(job.code == null ? missingCode : null);
         load(job, jobLanguage?.compiled ?? false);
       })
       .catch((error: unknown) => {

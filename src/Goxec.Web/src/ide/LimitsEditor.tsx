@@ -6,6 +6,7 @@ const fields: { key: keyof Limits; label: string; unit: string }[] = [
   { key: "memoryMb", label: "Memory", unit: "MB" },
   { key: "maxProcesses", label: "Processes", unit: "" },
   { key: "maxOutputBytes", label: "Output", unit: "bytes" },
+  { key: "maxFileSizeKb", label: "Files", unit: "KB" },
 ];
 
 type Props = { limits: Limits; maxima: Limits; defaults: Limits; onChange: (limits: Limits) => void };

@@ -16,6 +16,7 @@ export function ResultBar({ job }: { job: Job }) {
         ))}
       </dl>
       {summary.message && <p className="result-message">{summary.message}</p>}
+      {summary.encodingNote && <p className="result-note">{summary.encodingNote}</p>}
     </section>
   );
 }

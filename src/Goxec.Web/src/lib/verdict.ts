@@ -1,4 +1,5 @@
 import type { Job, StageResult, Verdict } from "../api";
+import { binaryStreams } from "./output";
 
 export type Tone = "good" | "bad" | "warn" | "neutral";
 
@@ -8,6 +9,8 @@ export type Summary = {
   /** Ordered facts for the result bar: exit, times, memory. */
   facts: { label: string; value: string; note?: string }[];
   message: string | null;
+  /** Set when output came back base64 (not UTF-8): it is shown decoded, and this says so. */
+  encodingNote: string | null;
 };
 
 const verdictLabels: Record<Verdict, string> = {
@@ -84,5 +87,8 @@ export function summarize(job: Job): Summary {
   }
   if (job.compile && job.run) facts.push({ label: "Compile", value: formatMs(job.compile.wallTimeMs) });
   if (job.attempts > 1) facts.push({ label: "Attempts", value: String(job.attempts) });
-  return { label, tone, facts, message: job.message || null };
+  const binary = binaryStreams(job);
+  const encodingNote = binary.length === 0 ? null
+    : `Not UTF-8 (${binary.join(", ")}): the server sent it base64; shown decoded, with bytes that are not UTF-8 as \uFFFD.`;
+  return { label, tone, facts, message: job.message || null, encodingNote };
 }

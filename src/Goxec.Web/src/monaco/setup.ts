@@ -26,20 +26,37 @@ import "monaco-editor/features/tokenization/register";
 import "monaco-editor/features/wordHighlighter/register";
 import "monaco-editor/features/wordOperations/register";
 
+// Every editorLanguage a runtime.yaml names (tests/Goxec.Tests/Languages/CatalogTests checks it).
+import "monaco-editor/languages/definitions/clojure/register";
+import "monaco-editor/languages/definitions/coffee/register";
 import "monaco-editor/languages/definitions/cpp/register";
 import "monaco-editor/languages/definitions/csharp/register";
+import "monaco-editor/languages/definitions/elixir/register";
+import "monaco-editor/languages/definitions/fsharp/register";
 import "monaco-editor/languages/definitions/go/register";
 import "monaco-editor/languages/definitions/java/register";
 import "monaco-editor/languages/definitions/javascript/register";
 import "monaco-editor/languages/definitions/kotlin/register";
 import "monaco-editor/languages/definitions/lua/register";
+import "monaco-editor/languages/definitions/m3/register";
+import "monaco-editor/languages/definitions/objective-c/register";
+import "monaco-editor/languages/definitions/pascal/register";
+import "monaco-editor/languages/definitions/perl/register";
 import "monaco-editor/languages/definitions/php/register";
+import "monaco-editor/languages/definitions/postiats/register";
 import "monaco-editor/languages/definitions/python/register";
+import "monaco-editor/languages/definitions/r/register";
 import "monaco-editor/languages/definitions/ruby/register";
 import "monaco-editor/languages/definitions/rust/register";
+import "monaco-editor/languages/definitions/scala/register";
+import "monaco-editor/languages/definitions/scheme/register";
 import "monaco-editor/languages/definitions/shell/register";
+import "monaco-editor/languages/definitions/sql/register";
 import "monaco-editor/languages/definitions/swift/register";
+import "monaco-editor/languages/definitions/systemverilog/register";
+import "monaco-editor/languages/definitions/tcl/register";
 import "monaco-editor/languages/definitions/typescript/register";
+import "monaco-editor/languages/definitions/vb/register";
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 

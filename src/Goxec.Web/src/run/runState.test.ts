@@ -135,6 +135,17 @@ describe("runReducer", () => {
     ]);
   });
 
+  it("loads a finished job's base64 output and compile output decoded, not as base64", () => {
+    const notUtf8 = btoa(String.fromCharCode(0x6f, 0x6b, 0xff)); // "ok" then 0xFF
+    const state = runReducer(initialRunState, {
+      type: "loaded",
+      job: job({ compile: stage({ stderr: notUtf8, stderrEncoding: "base64" }), run: stage({ stdout: notUtf8, stdoutEncoding: "base64" }) }),
+      compiled: true,
+    });
+    expect(state.output).toEqual([{ stream: "stdout", data: "ok\uFFFD" }]);
+    expect(state.compileOutput).toBe("ok\uFFFD");
+  });
+
   it("loads a running job ready to follow its stream from the start", () => {
     const state = runReducer(initialRunState, { type: "loaded", job: job({ status: "running", verdict: null, run: null }), compiled: true });
     expect(state.phase).toBe("running");

@@ -1,4 +1,5 @@
 import { isTerminal, type ExitInfo, type Job, type ServerMessage, type Stage } from "../api";
+import { outputText } from "../lib/output";
 import { describeClose, type Notice } from "../lib/problems";
 
 export type OutputChunk = { stream: "stdout" | "stderr"; data: string };
@@ -106,7 +107,7 @@ function applyMessage(state: RunState, message: ServerMessage): RunState {
 }
 
 function withResult(state: RunState, job: Job): RunState {
-  const compile = job.compile ? job.compile.stdout + job.compile.stderr : "";
+  const compile = job.compile ? outputText(job.compile, "stdout") + outputText(job.compile, "stderr") : "";
   // The stored result is authoritative; streamed chunks only stand in when it has none.
   const output = state.output.length > 0 ? state.output : outputOf(job);
   return {
@@ -128,7 +129,7 @@ function loadJob(state: RunState, job: Job, compiled: boolean): RunState {
 
 function outputOf(job: Job): OutputChunk[] {
   const chunks: OutputChunk[] = [];
-  if (job.run?.stdout) chunks.push({ stream: "stdout", data: job.run.stdout });
-  if (job.run?.stderr) chunks.push({ stream: "stderr", data: job.run.stderr });
+  if (job.run?.stdout) chunks.push({ stream: "stdout", data: outputText(job.run, "stdout") });
+  if (job.run?.stderr) chunks.push({ stream: "stderr", data: outputText(job.run, "stderr") });
   return chunks;
 }

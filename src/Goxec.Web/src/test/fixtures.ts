@@ -1,7 +1,22 @@
 import type { Job, StageResult } from "../api";
 
 export function stage(overrides: Partial<StageResult> = {}): StageResult {
-  return { stdout: "", stderr: "", exitCode: 0, signal: null, wallTimeMs: 120, cpuTimeMs: 80, memoryKb: 9216, ...overrides };
+  return {
+    stdout: "",
+    stderr: "",
+    exitCode: 0,
+    signal: null,
+    wallTimeMs: 120,
+    timedOut: false,
+    outputTruncated: false,
+    cpuTimeMs: 80,
+    memoryKb: 9216,
+    limitExceeded: null,
+    stdoutEncoding: "utf8",
+    stderrEncoding: "utf8",
+    measurementNotes: null,
+    ...overrides,
+  };
 }
 
 export function job(overrides: Partial<Job> = {}): Job {
@@ -18,6 +33,10 @@ export function job(overrides: Partial<Job> = {}): Job {
     createdAt: "2025-01-01T00:00:00Z",
     startedAt: "2025-01-01T00:00:01Z",
     finishedAt: "2025-01-01T00:00:02Z",
+    code: "print('hi')\n",
+    files: null,
+    stdin: "",
+    args: [],
     ...overrides,
   };
 }

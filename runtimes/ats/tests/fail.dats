@@ -1,0 +1,1 @@
+implement main0 () = println! (1 + "x")

@@ -1,0 +1,2 @@
+input a, b
+print a + b

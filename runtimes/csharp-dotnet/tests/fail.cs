@@ -1,0 +1,2 @@
+int n = "not a number";
+Console.WriteLine(n);

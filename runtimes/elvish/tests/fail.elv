@@ -1,0 +1,1 @@
+fail 'failed on purpose'

@@ -1,0 +1,3 @@
+use str
+var a b = (str:split ' ' (str:trim-space (read-line)))
+echo (+ $a $b)

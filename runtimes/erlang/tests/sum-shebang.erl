@@ -1,0 +1,4 @@
+#!/usr/bin/env escript
+main(_) ->
+    {ok, [A, B]} = io:fread("", "~d ~d"),
+    io:format("~b~n", [A + B]).

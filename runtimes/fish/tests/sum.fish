@@ -1,0 +1,2 @@
+read -l a b
+math $a + $b

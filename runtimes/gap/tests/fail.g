@@ -1,0 +1,1 @@
+Error("failed on purpose");

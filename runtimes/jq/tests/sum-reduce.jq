@@ -1,0 +1,2 @@
+# Every value after the first, added to it.
+reduce inputs as $n (.; . + $n)

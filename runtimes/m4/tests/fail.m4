@@ -1,0 +1,2 @@
+errprint(`failed on purpose
+')m4exit(3)

@@ -1,0 +1,3 @@
+define(`input', translit(include(`/dev/stdin'), `
+'))dnl
+eval(patsubst(input, ` +', `+'))

@@ -1,0 +1,5 @@
+MODULE main;
+
+BEGIN
+   undeclared := 1
+END main.

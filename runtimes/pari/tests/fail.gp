@@ -1,0 +1,1 @@
+error("failed on purpose");

@@ -1,0 +1,4 @@
+int main() {
+    int n = "not a number";
+    return n;
+}

@@ -1,0 +1,1 @@
+die "failed on purpose";

@@ -1,0 +1,3 @@
+integer n
+n = undeclared_function(
+end

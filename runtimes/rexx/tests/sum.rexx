@@ -1,0 +1,2 @@
+parse pull a b
+say a + b

@@ -1,0 +1,1 @@
+val () = OS.Process.exit OS.Process.failure
