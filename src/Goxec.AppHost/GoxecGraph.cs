@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Goxec.AppHost.Launch;
 using Goxec.AppHost.Lifecycle;
 using Goxec.AppHost.Publishing;
 using Goxec.AppHost.Redis;
@@ -23,6 +24,7 @@ public static class GoxecGraph
         var redis = builder.AddGoxecRedis("redis", options).WithRestartOnCrash(options.RestartDelay);
 
         var api = builder.AddProject<Projects.Goxec_Api>("api", launchProfileName: null)
+            .WithBuiltProgram()
             .WithReference(redis).WaitFor(redis)
             .WithReplicas(options.ApiReplicas)
             .WithEnvironment("GOXEC_REPLICA", ReplicaIndex)
@@ -62,6 +64,7 @@ public static class GoxecGraph
     public static IResourceBuilder<ProjectResource> AddWorkers(IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<IResourceWithConnectionString> redis, GoxecGraphOptions options, int replicas) =>
         builder.AddProject<Projects.Goxec_Worker>(name, launchProfileName: null)
+            .WithBuiltProgram()
             .WithReference(redis).WaitFor(redis)
             .WithReplicas(replicas)
             .WithHttpEndpoint(name: "http")

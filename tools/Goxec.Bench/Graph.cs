@@ -29,12 +29,12 @@ public static class Graph
     public static void SignalWorkers(RunningGraph app, bool stop)
     {
         foreach (var worker in app.GetReplicas("worker"))
-            if (worker.AppProcessId is { } pid) ProcessTree.Kill(pid, stop ? Signal.SIGSTOP : Signal.SIGCONT);
+            if (worker.ProcessId is { } pid) PosixProcess.Kill(pid, stop ? Signal.SIGSTOP : Signal.SIGCONT);
     }
 
-    /// <summary>The Api's and workers' own processes (not the launchers around them).</summary>
+    /// <summary>The Api's and workers' processes.</summary>
     public static IEnumerable<(string Name, int Pid)> Processes(RunningGraph app) =>
         app.GetReplicas("api").Concat(app.GetReplicas("worker"))
-            .Where(r => r.AppProcessId is not null)
-            .Select(r => (r.Name, r.AppProcessId!.Value));
+            .Where(r => r.ProcessId is not null)
+            .Select(r => (r.Name, r.ProcessId!.Value));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
 using Goxec.Docker;
 using Goxec.Graph;
@@ -149,11 +150,9 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         {
             await Task.Delay(options.KillEvery, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (ct.IsCancellationRequested) return;
-            // A worker whose program is up and answering (healthy): a replica still being launched is not a worker
-            // yet. One always stays: a replica comes back through `dotnet run` (seconds, and tens of seconds on a
-            // loaded machine), and with every worker down at once the run would prove patience, not recovery.
-            var victims = app.GetReplicas("worker").Where(w => w.IsHealthy && w.AppProcessId is { } pid && pid != w.ProcessId).ToList();
-            if (victims.Count < 2) continue;
+            // Any worker whose program is running (healthy or still starting), as a crash could hit any of them.
+            var victims = app.GetReplicas("worker").Where(w => w.State == KnownResourceStates.Running && w.ProcessId is not null).ToList();
+            if (victims.Count == 0) continue;
             var victim = victims[Random.Shared.Next(victims.Count)];
             try
             {

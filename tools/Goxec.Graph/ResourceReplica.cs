@@ -32,7 +32,7 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
 
     public int? LastExitCode => Snapshot?.ExitCode;
 
-    /// <summary>The process the orchestrator launched (for a project, <c>dotnet run</c>).</summary>
+    /// <summary>The program's process, as the orchestrator launched it (a project runs its build output directly).</summary>
     public int? ProcessId => Snapshot?.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
     {
         int pid => pid,
@@ -40,9 +40,6 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         string text when int.TryParse(text, CultureInfo.InvariantCulture, out var pid) => pid,
         _ => null,
     };
-
-    /// <summary>The program itself: <c>dotnet run</c>'s child for a project, the launched process otherwise.</summary>
-    public int? AppProcessId => ProcessId is { } pid && ProcessTree.IsAlive(pid) ? ProcessTree.AppOf(pid) : null;
 
     /// <summary>This replica's own address (not the proxy's), from the ASPNETCORE_URLS it was given.</summary>
     public Uri? Endpoint => Environment("ASPNETCORE_URLS") is { } urls ? new Uri(urls.Split(';')[0]) : null;
@@ -63,10 +60,9 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
     /// <summary>Sends <paramref name="signal"/> to the program (SIGKILL: a crash) and waits until the orchestrator saw it exit.</summary>
     public async Task KillAsync(Signal signal, CancellationToken ct = default)
     {
-        var pid = AppProcessId ?? throw new InvalidOperationException($"'{Name}' has no process.");
-        var launched = ProcessId;
-        ProcessTree.Kill(pid, signal);
-        await app.WaitUntilAsync(() => ProcessId != launched || State != KnownResourceStates.Running, ct);
+        var pid = ProcessId is { } running && PosixProcess.IsAlive(running) ? running : throw new InvalidOperationException($"'{Name}' has no process.");
+        PosixProcess.Kill(pid, signal);
+        await app.WaitUntilAsync(() => ProcessId != pid || State != KnownResourceStates.Running, ct);
     }
 
     /// <summary>Starts a stopped or exited replica again through its "start" command (what the dashboard's button does).</summary>
@@ -86,7 +82,7 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         while (true)
         {
-            if (State == KnownResourceStates.Running && AppProcessId is not null && Endpoint is { } endpoint)
+            if (State == KnownResourceStates.Running && ProcessId is not null && Endpoint is { } endpoint)
             {
                 try
                 {

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Goxec.AppHost.Launch;
 using Goxec.AppHost.Redis;
 
 namespace Goxec.AppHost.Placement;
@@ -41,22 +42,17 @@ public static class NetworkPlacementExtensions
         switch (resource)
         {
             case ProjectResource project:
-                // `dotnet run` launches RunCommand with RunArguments: here, the program under `ip netns exec`.
-                var program = ProgramPath(project);
-                builder.WithArgs("-p:RunCommand=" + Ip, $"-p:RunArguments=netns exec {placement.Namespace} {DotnetHost} {program}");
+                // The launch command becomes ip(8); its launch tool arguments, the built program under `netns exec`.
+                var program = BuiltProgramExtensions.ProgramPath(project);
+                project.Annotations.Add(new ExecutableAnnotation { Command = Ip, WorkingDirectory = Path.GetDirectoryName(project.GetProjectMetadata().ProjectPath)! });
+                builder.WithLaunchToolArgs(context => Add(context, "netns", "exec", placement.Namespace, DotnetHost, program));
                 break;
             case RedisServerResource redis:
                 // redis-server's own arguments follow (GoxecRedisExtensions); protected mode off the loopback wants a password.
                 var command = redis.Annotations.OfType<ExecutableAnnotation>().Last();
                 var server = command.Command;
                 command.Command = Ip;
-                redis.Annotations.Insert(0, new CommandLineArgsCallbackAnnotation(args =>
-                {
-                    args.Insert(0, "netns");
-                    args.Insert(1, "exec");
-                    args.Insert(2, placement.Namespace);
-                    args.Insert(3, server);
-                }));
+                builder.WithLaunchToolArgs(context => Add(context, "netns", "exec", placement.Namespace, server));
                 redis.Password ??= builder.ApplicationBuilder.AddParameter($"{redis.Name}-password",
                     Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), secret: true).Resource;
                 break;
@@ -66,16 +62,10 @@ public static class NetworkPlacementExtensions
         return builder;
     }
 
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "/usr/bin/dotnet";
-
-    /// <summary>The project's build output in the configuration the AppHost was built in (the AppHost builds it).</summary>
-    private static string ProgramPath(ProjectResource project)
+    private static void Add(CommandLineArgsCallbackContext context, params string[] args)
     {
-        var metadata = project.Annotations.OfType<IProjectMetadata>().Single();
-        var directory = Path.GetDirectoryName(metadata.ProjectPath)!;
-        var configuration = typeof(NetworkPlacementExtensions).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-            .Cast<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
-        return Path.Combine(directory, "bin", configuration, "net10.0", Path.GetFileNameWithoutExtension(metadata.ProjectPath) + ".dll");
+        foreach (var arg in args) context.Args.Add(arg);
     }
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "/usr/bin/dotnet";
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
+using Goxec.AppHost.Launch;
 using Goxec.Graph;
 using StackExchange.Redis;
 using Goxec.Tests.Infrastructure;
@@ -63,6 +64,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
             // One more Api on the same Redis, set up alike (it shares the webhook consumer group) but letting any origin in.
             var redis = builder.CreateResourceBuilder((IResourceWithConnectionString)builder.Resources.Single(r => r.Name == "redis"));
             builder.AddProject<Projects.Goxec_Api>("api-any-origin", launchProfileName: null)
+                .WithBuiltProgram()
                 .WithReference(redis).WaitFor(redis)
                 .WithHttpEndpoint(name: "http").WithHttpHealthCheck("/health")
                 .WithEnvironment(context =>
