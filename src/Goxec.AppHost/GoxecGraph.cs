@@ -1,4 +1,9 @@
-using Goxec.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Goxec.AppHost.Launch;
+using Goxec.AppHost.Lifecycle;
+using Goxec.AppHost.Publishing;
+using Goxec.AppHost.Redis;
 
 namespace Goxec.AppHost;
 
@@ -11,62 +16,105 @@ public static class GoxecGraph
         "(Gateway__AllowAnonymous, Gateway__OpenOperatorViews). Fine on this machine; never expose this port. " +
         "./goxec publish writes deployments with neither, and an admin key.";
 
-    public static void Build(IDistributedApplicationBuilder builder, GoxecGraphOptions? options = null)
+
+    /// <summary>
+    /// A replica's index, filled in by DCP per replica: each worker's Redis consumer name is worker-0,
+    /// worker-1, …, stable across restarts, so a restarted worker first takes up its own pending entries.
+    /// </summary>
+    public const string ReplicaIndex = "{{- index .Annotations \"resource-replica-index\" -}}";
+
+    public static GoxecResources Build(IDistributedApplicationBuilder builder, GoxecGraphOptions? options = null)
     {
-        options ??= new GoxecGraphOptions();
+        options ??= GoxecGraphOptions.From(builder.Configuration);
+        var publishing = builder.ExecutionContext.IsPublishMode;
 
-        // Published deployments only (a local run keeps Redis on loopback and no admin key).
-        var redisPassword = builder.AddParameter("redis-password", secret: true);
-        var adminKey = builder.AddParameter("admin-key", secret: true);
+        var redis = builder.AddGoxecRedis("redis", options).WithRestartOnCrash(options.RestartDelay);
 
-        var redis = builder.AddRedis("redis", options.RedisPort)
-            .WithAppendFsync(options.AppendFsync)
-            .WithDataDirectory(options.RedisDataDir)
-            .WithPassword(redisPassword)
-            .PublishAsRedisContainer("goxec/redis", volumeSizeGb: 4)
-            .WithContainerUser(AppImages.RedisUid)
-            .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 256, CpuLimit: 1, MemoryLimitMb: 1024));
-
-        var web = builder.AddNpmBuild("web", "src/Goxec.Web")
-            .SkipWhen(!options.BuildWeb, "BuildWeb is off");
-
-        var api = builder.AddProject<Projects.Goxec_Api>("api")
-            .WithReference(redis).WaitFor(redis).WaitForCompletion(web)
+        var api = builder.AddProject<Projects.Goxec_Api>("api", launchProfileName: null)
+            .WithBuiltProgram()
+            .WithReference(redis).WaitFor(redis)
             .WithReplicas(options.ApiReplicas)
-            .WithHttpEndpoint(port: options.ApiPort)
-            .WithHttpHealthCheck("/health")
-            // A local run keeps the open defaults (said at start-up); a published deployment lets no one in without a
-            // key and keeps stats, dead letters and /metrics for the admin key. Set before the options, which may change them.
-            .WithEnvironment("Gateway__OpenOperatorViews", () => "true")
-            .WithPublishedEnvironment("Gateway__AllowAnonymous", "false")
-            .WithPublishedEnvironment("Gateway__OpenOperatorViews", "false")
-            .WithEnvironment(options.Environment)
-            .PublishAsContainer("goxec/api", containerPort: 8080)
+            .WithEnvironment("GOXEC_REPLICA", ReplicaIndex)
+            // One replica listens on the API port itself; several share it through the orchestrator's proxy.
+            .WithHttpEndpoint(port: ApiPort(options), name: "http", isProxied: options.ApiReplicas > 1)
             .WithExternalHttpEndpoints()
-            .WithHttpLivenessCheck("/alive").WithHttpReadinessCheck("/health")
-            .WithSecretEnvironment("Gateway__AdminKey", adminKey)
+            // The readiness probe is also the local run's health check (what WaitFor and the dashboard go by).
+            .WithHttpProbe(ProbeType.Liveness, "/alive").WithHttpProbe(ProbeType.Readiness, "/health")
+            // A local run keeps the open defaults (said at start-up); a published deployment lets no one in without a
+            // key and keeps stats, dead letters and /metrics for the admin key (below). Set before the options, which may change them.
+            .WithEnvironment(publishing ? new Dictionary<string, string>() : new() { ["Gateway__OpenOperatorViews"] = "true" })
+            .WithEnvironment(options.Environment)
+            .WithRestartOnCrash(options.RestartDelay)
+            .PublishAsGoxecContainer("goxec/api", containerPort: 8080)
             .WithContainerUser(AppImages.AppUid)
             .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 256, CpuLimit: 1, MemoryLimitMb: 512));
+        if (options.BuildWeb && !publishing)
+            api.WaitForCompletion(builder.AddWebBuild("web", Path.Combine(Repository.Root, "src", "Goxec.Web")));
 
-        var worker = builder.AddProject<Projects.Goxec_Worker>("worker")
+        var worker = AddWorkers(builder, "worker", redis, options, options.Workers);
+        if (options.Isolation == "gvisor")
+        {
+            worker.WithEnvironment("Sandbox__Runtime", "runsc");
+            if (publishing) worker.WithPublishedEnvironment("Sandbox__Runtime", "runsc");
+        }
+        else if (options.Isolation != "runc") throw new ArgumentException($"Goxec:Isolation is runc or gvisor, not '{options.Isolation}'.");
+
+        if (publishing)
+        {
+            // A published deployment has an operator; a local run has none (and no admin key).
+            var adminKey = builder.AddParameter("admin-key", secret: true);
+            api.WithPublishedSecret("Gateway__AdminKey", adminKey)
+                .WithPublishedEnvironment("Gateway__AllowAnonymous", "false")
+                .WithPublishedEnvironment("Gateway__OpenOperatorViews", "false");
+            foreach (var (name, value) in options.Environment)
+            {
+                api.WithPublishedEnvironment(name, value);
+                worker.WithPublishedEnvironment(name, value);
+            }
+        }
+        return new GoxecResources(redis, api, worker);
+    }
+
+    /// <summary>
+    /// A pool of workers: <c>worker</c> in the graph; the multi-host proof adds one per simulated host. Each
+    /// replica's Redis consumer name is the pool's name and its index (worker-0, worker-1, …).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddWorkers(IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<IResourceWithConnectionString> redis, GoxecGraphOptions options, int replicas) =>
+        builder.AddProject<Projects.Goxec_Worker>(name, launchProfileName: null)
+            .WithBuiltProgram()
             .WithReference(redis).WaitFor(redis)
-            .WithReplicas(options.Workers)
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
+            .WithReplicas(replicas)
+            .WithHttpEndpoint(name: "http")
+            .WithHttpProbe(ProbeType.Liveness, "/alive").WithHttpProbe(ProbeType.Readiness, "/health")
+            .WithEnvironment("GOXEC_REPLICA", ReplicaIndex)
+            // Concatenated, not interpolated: an interpolated string would become a ReferenceExpression and lose the braces.
+            .WithEnvironment("Worker__ConsumerName", name + "-" + ReplicaIndex)
             .WithEnvironment(options.Environment)
-            .PublishAsContainer("goxec/worker", containerPort: 8080)
-            .WithHttpLivenessCheck("/alive").WithHttpReadinessCheck("/health")
+            .WithRestartOnCrash(options.RestartDelay)
+            .PublishAsGoxecContainer("goxec/worker", containerPort: 8080)
             .WithDockerEngineAccess()
             // The worker's own process; the jobs' containers have their own limits on the engine.
             .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 192, CpuLimit: 1, MemoryLimitMb: 512))
             .WithStopGracePeriod(TimeSpan.FromSeconds(45)); // it drains running jobs for up to 40 s
-        if (options.Isolation == "gvisor") worker.WithEnvironment("Sandbox__Runtime", "runsc");
-        else if (options.Isolation != "runc") throw new ArgumentException($"Isolation is runc or gvisor, not '{options.Isolation}'.");
-        if (options.WorkerRestartBackoff is { } backoff) worker.WithRestartBackoff(backoff.Initial, backoff.Max);
 
-        builder.OnStarted(app =>
-        {
-            app.Output.WriteLine($"Goxec API: {app.GetEndpoint(api.Resource.Name)}");
-            app.Output.WriteLine(LocalDefaults);
-        });
+    private static int? ApiPort(GoxecGraphOptions options) => options.ApiPort switch
+    {
+        0 when options.ApiReplicas == 1 => Ports.Free(),
+        0 => null,
+        var port => port,
+    };
+
+    private static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, IReadOnlyDictionary<string, string> variables)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var (name, value) in variables) builder.WithEnvironment(name, value);
+        return builder;
     }
 }
+
+/// <summary>The graph's resources, for whoever adds to them (tests, the multi-host proof).</summary>
+public sealed record GoxecResources(
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<ProjectResource> Api,
+    IResourceBuilder<ProjectResource> Worker);

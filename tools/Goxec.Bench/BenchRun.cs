@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Languages;
 using Goxec.Worker.Sandbox;
 
@@ -20,7 +20,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter progress, TextWrit
         var clock = Stopwatch.StartNew();
         var machine = new MachineInfo(Environment.ProcessorCount, LoadAverage(), RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
         progress.WriteLine($"bench: {string.Join(",", options.Only)}{(options.Quick ? " (quick)" : "")}, {machine.Cores} cores, load {machine.LoadAverage1m:0.00}");
-        var catalog = LanguageCatalog.Load(BuildInfo.PathInRepository("runtimes"));
+        var catalog = LanguageCatalog.Load(Path.Combine(Goxec.AppHost.Repository.Root, "runtimes"));
 
         List<Scenario> floors = options.Only.Contains("floors") ? await new Floors(options, catalog, progress).RunAsync(ct) : [];
         List<Scenario>? isolation = options.Only.Contains("isolation") ? await new IsolationCost(options, catalog, progress).RunAsync(ct) : null;

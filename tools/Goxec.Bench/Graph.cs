@@ -1,14 +1,13 @@
-using System.Runtime.InteropServices;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.Graph;
 
 namespace Goxec.Bench;
 
 /// <summary>A real Goxec graph (Redis, Api, workers) started through the AppHost, as the tests and the chaos run do.</summary>
-public static partial class Graph
+public static class Graph
 {
     /// <param name="spanDirectory">Where every process writes its spans (Telemetry:SpanDirectory), or null for none.</param>
-    public static async Task<DistributedApplication> StartAsync(BenchOptions options, string driver, bool? pool, TextWriter graphLog, string? spanDirectory,
+    public static Task<RunningGraph> StartAsync(BenchOptions options, string driver, bool? pool, TextWriter graphLog, string? spanDirectory,
         CancellationToken ct)
     {
         var environment = new Dictionary<string, string>
@@ -26,29 +25,22 @@ public static partial class Graph
         };
         if (pool is { } on) environment["Sandbox__Pool__Enabled"] = on ? "true" : "false";
         if (spanDirectory is not null) environment["Telemetry__SpanDirectory"] = spanDirectory;
-        var builder = DistributedApplicationTestingBuilder.Create(graphLog);
-        GoxecGraph.Build(builder, new GoxecGraphOptions
+        return RunningGraph.StartAsync(new GoxecGraphOptions
         {
-            ApiPort = 0, RedisPort = 0, Workers = options.Workers, BuildWeb = false, Environment = environment,
-        });
-        return await builder.StartAsync(ct);
+            ApiPort = 0, Workers = options.Workers, BuildWeb = false, Environment = environment,
+        }, ct, log: graphLog);
     }
 
-    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) every worker, so submissions pile up without being run.</summary>
-    public static void SignalWorkers(DistributedApplication app, bool stop)
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) every worker program, so submissions pile up without being run.</summary>
+    public static void SignalWorkers(RunningGraph app, bool stop)
     {
         foreach (var worker in app.GetReplicas("worker"))
-            if (worker.ProcessId is { } pid && Kill(pid, stop ? SigStop : SigCont) != 0)
-                throw new InvalidOperationException($"Could not {(stop ? "stop" : "continue")} worker {pid}: errno {Marshal.GetLastPInvokeError()}.");
+            if (worker.ProcessId is { } pid) PosixProcess.Kill(pid, stop ? Signal.SIGSTOP : Signal.SIGCONT);
     }
 
-    public static IEnumerable<(string Name, int Pid)> Processes(DistributedApplication app) =>
+    /// <summary>The Api's and workers' processes.</summary>
+    public static IEnumerable<(string Name, int Pid)> Processes(RunningGraph app) =>
         app.GetReplicas("api").Concat(app.GetReplicas("worker"))
             .Where(r => r.ProcessId is not null)
             .Select(r => (r.Name, r.ProcessId!.Value));
-
-    private const int SigCont = 18, SigStop = 19; // Linux x86-64 and arm64
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

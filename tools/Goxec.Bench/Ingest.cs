@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Jobs;
 
 namespace Goxec.Bench;
@@ -16,7 +16,7 @@ public sealed class Ingest(BenchOptions options, TextWriter progress)
 {
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    public async Task<IngestResult> RunAsync(DistributedApplication app, CancellationToken ct)
+    public async Task<IngestResult> RunAsync(RunningGraph app, CancellationToken ct)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = app.GetEndpoint("api"), Timeout = TimeSpan.FromSeconds(60) };

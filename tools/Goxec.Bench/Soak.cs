@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.Graph;
 
 namespace Goxec.Bench;
 
@@ -10,7 +10,7 @@ public sealed class Soak(BenchOptions options, TextWriter progress)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(5);
 
-    public async Task<SoakResult> RunAsync(DistributedApplication app, HttpClient http, CancellationToken ct)
+    public async Task<SoakResult> RunAsync(RunningGraph app, HttpClient http, CancellationToken ct)
     {
         var processes = Graph.Processes(app).ToList();
         var samples = processes.ToDictionary(p => p.Name, _ => new List<(double Minute, double Mb)>());

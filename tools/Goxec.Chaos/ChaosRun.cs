@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
 using Goxec.Docker;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Jobs;
 using Goxec.Worker.Sandbox;
 
@@ -53,12 +54,12 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         var clock = Stopwatch.StartNew();
         output.WriteLine($"chaos {_run}: {options.Jobs} jobs, {options.Workers} workers, a kill every {options.KillEvery.TotalSeconds:F1} s, " +
                          $"redis restart {(options.RestartRedis ? "once" : "off")}, appendfsync {options.AppendFsync}, sandbox {options.Driver}");
-        var builder = DistributedApplicationTestingBuilder.Create(graphLog);
-        GoxecGraph.Build(builder, new GoxecGraphOptions
+        await using var app = await RunningGraph.StartAsync(new GoxecGraphOptions
         {
-            ApiPort = 0, RedisPort = 0, Workers = options.Workers, BuildWeb = false, AppendFsync = options.AppendFsync,
-            // A killed replica is replaced promptly, as a platform replaces a lost pod; crash loops are not what is tested here.
-            WorkerRestartBackoff = (TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2)),
+            ApiPort = 0, Workers = options.Workers, BuildWeb = false, AppendFsync = options.AppendFsync,
+            // A killed replica is started again promptly (the AppHost's restart policy, through its "start"
+            // command), as a platform replaces a lost pod; crash loops are not what is tested here.
+            RestartDelay = TimeSpan.FromMilliseconds(250),
             Environment = new Dictionary<string, string>
             {
                 ["Worker__ReclaimIdle"] = "00:00:05",
@@ -70,9 +71,7 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
                 ["Gateway__Anonymous__Burst"] = "100000",
                 ["Gateway__Anonymous__MaxConcurrentJobs"] = "100000",
             },
-        });
-        await using var app = builder.Build();
-        await app.StartAsync(ct);
+        }, ct, log: graphLog);
         using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = RequestTimeout };
         await using var redis = await JobsRedis.ConnectAsync(app.ConnectionString("redis"), "goxec-chaos");
         var store = new JobStore(redis, Microsoft.Extensions.Options.Options.Create(new JobStoreOptions()), TimeProvider.System);
@@ -146,30 +145,32 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
 
     private string Token(int index) => $"chaos-{_run}-{index}";
 
-    private async Task KillWorkersAsync(DistributedApplication app, CancellationToken ct)
+    private async Task KillWorkersAsync(RunningGraph app, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(options.KillEvery, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (ct.IsCancellationRequested) return;
-            var victims = app.GetReplicas("worker").Where(w => w.State is ResourceState.Healthy or ResourceState.Running && w.ProcessId is not null).ToList();
+            // Any worker whose program is running (healthy or still starting), as a crash could hit any of them.
+            var victims = app.GetReplicas("worker").Where(w => w.State == KnownResourceStates.Running && w.ProcessId is not null).ToList();
             if (victims.Count == 0) continue;
             var victim = victims[Random.Shared.Next(victims.Count)];
             try
             {
-                await victim.KillAsync(Signal.SIGKILL);
+                await victim.KillAsync(Signal.SIGKILL, ct);
                 Interlocked.Increment(ref _workerKills);
             }
             catch (InvalidOperationException) { } // it exited on its own in between
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         }
     }
 
-    private async Task RestartRedisAsync(DistributedApplication app, CancellationToken ct)
+    private async Task RestartRedisAsync(RunningGraph app, CancellationToken ct)
     {
         var redis = app.GetResource("redis");
         output.WriteLine("  restarting redis (SIGKILL)");
-        await redis.KillAsync(Signal.SIGKILL);
-        await redis.WaitUntilAsync(r => r.State == ResourceState.Healthy, ct);
+        await redis.KillAsync(Signal.SIGKILL, ct);
+        await redis.WaitUntilAsync(r => r.IsHealthy, ct);
         _redisRestarts++;
     }
 

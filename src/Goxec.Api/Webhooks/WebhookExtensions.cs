@@ -12,6 +12,7 @@ internal static class WebhookExtensions
             .Validate(o => o.IsValid, "Gateway webhook settings: WebhookAttempts 1..20, WebhookConcurrency 1..1000, a positive WebhookTimeout.")
             .ValidateOnStart();
         builder.Services.AddSingleton<WebhookSender>();
+        WebhookSender.Configure(builder.Services);
         builder.Services.AddSingleton<ICallbackFormat, GoxecCallbackFormat>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Goxec.Jobs;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace Goxec.Worker.Queue;
 
@@ -12,7 +14,7 @@ namespace Goxec.Worker.Queue;
 /// it), so a job queued meanwhile is delivered the moment Redis adds it.
 /// </summary>
 public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor processor, RunningJobs running, JobCancellations cancellations,
-    IOptions<WorkerOptions> options, ILogger<JobConsumer> logger)
+    IOptions<WorkerOptions> options, ResiliencePipelineProvider<string> pipelines, ILogger<JobConsumer> logger)
     : BackgroundService
 {
     /// <summary>How long one blocking read waits: also how long a stopping worker may still take new jobs in.</summary>
@@ -169,25 +171,20 @@ public sealed class JobConsumer(JobQueue queue, JobStore store, JobProcessor pro
         }
     }
 
-    /// <summary>Runs a step until it succeeds or the worker stops; Redis being away is waited out with backoff.</summary>
+    /// <summary>Runs a step until it succeeds or the worker stops: Redis being away is waited out (the outage pipeline).</summary>
     private async Task Retry(Func<Task> step, CancellationToken ct)
     {
-        for (var delay = TimeSpan.FromMilliseconds(100); !ct.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        var context = ResilienceContextPool.Shared.Get("Queue step", ct);
+        try
         {
-            try
-            {
-                await step();
-                return;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning("Queue step failed ({Error}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await pipelines.GetPipeline(Microsoft.Extensions.Hosting.ResiliencePipelines.Outage).ExecuteAsync(async _ => await step(), context);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

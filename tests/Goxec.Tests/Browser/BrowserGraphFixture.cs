@@ -9,7 +9,7 @@ namespace Goxec.Tests.Browser;
 /// Playwright never downloads a browser here: it launches /usr/bin/chromium through the node driver
 /// that ships in its NuGet package.
 /// </summary>
-public sealed class BrowserGraphFixture : GoxecGraphFixture
+public class BrowserGraphFixture : GoxecGraphFixture
 {
     public const float UiTimeoutMs = 30_000;
 

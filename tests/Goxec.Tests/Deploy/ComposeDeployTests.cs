@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Goxec.Hosting;
 using Goxec.Jobs;
 using Goxec.Tests.Infrastructure;
 
@@ -123,7 +122,7 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static string Root => BuildInfo.RepositoryRoot;
+    private static string Root => Goxec.AppHost.Repository.Root;
 
     private Task<(int ExitCode, string Output)> Compose(TimeSpan timeout, params string[] arguments) =>
         Cli.RunAsync(_compose, _files!.Directory, timeout, _environment, ["-p", _project, "-f", _files.Path("docker-compose.yml"), .. arguments]);

@@ -1,4 +1,4 @@
-using Goxec.Hosting;
+using Goxec.AppHost.Publishing;
 using static Goxec.Tests.Deploy.YamlPath;
 
 namespace Goxec.Tests.Deploy;
@@ -64,15 +64,12 @@ public sealed class ComposeManifestTests : IDisposable
         Assert.Contains("one host port", error.Message);
     }
 
-    [Theory]
-    [InlineData(new[] { "--publisher", "swarm", "--output-path", "x" }, "--publisher must be one of compose, k8s, not 'swarm'.")]
-    [InlineData(new[] { "--publisher", "k8s" }, "--output-path DIR is required.")]
-    [InlineData(new[] { "--publisher", "k8s", "--output-path", "x", "--workers", "-1" }, "--workers must be a whole number from 1 to 1000, not '-1'.")]
-    [InlineData(new[] { "--publisher", "k8s", "--output-path", "x", "--replicas", "2" }, "Unknown option '--replicas' for publishing.")]
-    [InlineData(new[] { "--publisher", "k8s", "--output-path" }, "--output-path needs a value.")]
-    public void Bad_publish_arguments_are_refused_naming_the_problem(string[] args, string message) =>
-        Assert.Equal(message, Assert.Throws<ArgumentException>(() => PublishOptions.Parse(args)).Message);
-
     [Fact]
-    public void Running_the_graph_is_not_publishing() => Assert.Null(PublishOptions.Parse(["--workers", "3"]));
+    public void An_unknown_target_or_a_missing_tags_file_is_refused_naming_it()
+    {
+        Assert.Equal("The target must be one of compose, k8s, not 'swarm'.",
+            Assert.Throws<ArgumentException>(() => Publisher.Publish([], "swarm", _files.Directory, null)).Message);
+        Assert.Equal("Goxec:ImageTags: no file 'no-such-tags.env' (./goxec images --apps writes it).",
+            Assert.Throws<ArgumentException>(() => Publisher.Publish([], "k8s", _files.Directory, "no-such-tags.env")).Message);
+    }
 }

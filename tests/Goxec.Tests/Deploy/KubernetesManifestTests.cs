@@ -126,7 +126,7 @@ public sealed class KubernetesManifestTests : IDisposable
     public async Task The_manifests_pass_the_kubernetes_schema_check()
     {
         var node = Prerequisite.RequireExecutable("node", "install nodejs");
-        var schemaDir = Goxec.Hosting.BuildInfo.PathInRepository("deploy/k8s-schema");
+        var schemaDir = Path.Combine(Goxec.AppHost.Repository.Root, "deploy", "k8s-schema");
         if (!Directory.Exists(Path.Combine(schemaDir, "node_modules")))
             Assert.Equal(0, (await Cli.RunAsync(Prerequisite.RequireExecutable("npm", "install npm"), schemaDir, "ci", "--no-audit", "--no-fund")).ExitCode);
 
@@ -140,7 +140,7 @@ public sealed class KubernetesManifestTests : IDisposable
     public async Task The_schema_check_rejects_a_broken_manifest()
     {
         var node = Prerequisite.RequireExecutable("node", "install nodejs");
-        var schemaDir = Goxec.Hosting.BuildInfo.PathInRepository("deploy/k8s-schema");
+        var schemaDir = Path.Combine(Goxec.AppHost.Repository.Root, "deploy", "k8s-schema");
         if (!Directory.Exists(Path.Combine(schemaDir, "node_modules")))
             Assert.Equal(0, (await Cli.RunAsync(Prerequisite.RequireExecutable("npm", "install npm"), schemaDir, "ci", "--no-audit", "--no-fund")).ExitCode);
         var path = _files.Path("worker.yaml");

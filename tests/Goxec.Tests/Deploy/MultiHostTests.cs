@@ -1,7 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.AppHost.Placement;
+using Goxec.AppHost.Redis;
+using Goxec.Graph;
 using Goxec.Jobs;
 using Goxec.Tests.Infrastructure;
 
@@ -10,7 +14,9 @@ namespace Goxec.Tests.Deploy;
 /// <summary>
 /// Issue 12's "several hosts": the AppHost's own graph with Redis and the Api on one network namespace
 /// and two workers on each of two others, so every job and every Redis command crosses a veth link.
-/// The workers share the machine's dockerd through its unix socket (the filesystem is shared).
+/// Placement is an annotation on Aspire's model (<see cref="NetworkPlacementExtensions"/>); a placed resource
+/// has one replica, so each host's workers are pools of their own (GoxecGraph.AddWorkers). The workers share
+/// the machine's dockerd through its unix socket (the filesystem is shared).
 /// </summary>
 [Trait("Category", "Deploy")]
 public sealed class MultiHostTests
@@ -19,7 +25,7 @@ public sealed class MultiHostTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly Dictionary<string, string> s_hostOfWorker = new()
     {
-        ["worker-0"] = "a", ["worker-1"] = "a", ["worker-2"] = "b", ["worker-3"] = "b",
+        ["worker-a0-0"] = "a", ["worker-a1-0"] = "a", ["worker-b0-0"] = "b", ["worker-b1-0"] = "b",
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -101,13 +107,11 @@ public sealed class MultiHostTests
     }
 
     /// <summary>The graph the AppHost runs, with each resource placed on its simulated host.</summary>
-    private static async Task<DistributedApplication> StartAcrossHostsAsync(NetworkHosts hosts, CancellationToken ct)
+    private static Task<RunningGraph> StartAcrossHostsAsync(NetworkHosts hosts, CancellationToken ct)
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        GoxecGraph.Build(builder, new GoxecGraphOptions
+        var options = new GoxecGraphOptions
         {
             ApiPort = 0,
-            Workers = 4,
             BuildWeb = false,
             Environment = new Dictionary<string, string>
             {
@@ -116,18 +120,21 @@ public sealed class MultiHostTests
                 ["Worker__ReclaimIdle"] = "00:00:03",
                 ["Worker__ReclaimInterval"] = "00:00:01",
             },
-        });
-        foreach (var resource in builder.Resources)
+        };
+        return RunningGraph.StartAsync(options, ct, builder =>
         {
-            builder.CreateResourceBuilder(resource).WithPlacement(replica =>
-                resource.Name == "worker" ? hosts[s_hostOfWorker[$"worker-{replica}"]] : hosts["core"]);
-        }
-        return await builder.StartAsync(ct);
+            var redis = builder.CreateResourceBuilder((RedisServerResource)builder.Resources.Single(r => r.Name == "redis"))
+                .WithNetworkPlacement(hosts["core"]);
+            builder.CreateResourceBuilder((ProjectResource)builder.Resources.Single(r => r.Name == "api")).WithNetworkPlacement(hosts["core"]);
+            builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker"));
+            foreach (var (consumer, host) in s_hostOfWorker)
+                GoxecGraph.AddWorkers(builder, consumer[..^2], redis, options, replicas: 1).WithNetworkPlacement(hosts[host]);
+        });
     }
 
     /// <summary>Host b's worker gave up on the job's attempt: Redis was out of reach even for its failure record.</summary>
-    private static bool LeftUnfinishedOnB(DistributedApplication app, string id) =>
-        app.GetReplicas("worker").Where(w => s_hostOfWorker[w.Name] == "b").SelectMany(w => w.RecentLogs)
+    private static bool LeftUnfinishedOnB(RunningGraph app, string id) =>
+        Workers(app, "b").SelectMany(w => w.RecentLogs)
             .Any(line => line.Contains(id, StringComparison.Ordinal) && line.Contains("was left unfinished", StringComparison.Ordinal));
 
     private static async Task<List<string>> SubmitAllAsync(HttpClient http, IEnumerable<string> programs)
@@ -190,9 +197,11 @@ public sealed class MultiHostTests
     private static string HostOf(JsonElement job) =>
         job.GetProperty("worker").GetString() is { } worker && s_hostOfWorker.TryGetValue(worker, out var host) ? host : "?";
 
-    private static string HostLogs(DistributedApplication app, string host) =>
-        string.Join('\n', app.GetReplicas("worker").Where(w => s_hostOfWorker[w.Name] == host).SelectMany(w => w.RecentLogs.Select(line => $"{w.Name} | {line}")));
+    private static IEnumerable<ResourceReplica> Workers(RunningGraph app, string host) =>
+        app.Instances.Where(w => s_hostOfWorker.GetValueOrDefault(w.Name) == host);
 
-    private static string Logs(DistributedApplication app) =>
-        string.Join('\n', app.Instances.SelectMany(i => i.RecentLogs.TakeLast(30).Select(line => $"{i.Name} | {line}")));
+    private static string HostLogs(RunningGraph app, string host) =>
+        string.Join('\n', Workers(app, host).SelectMany(w => w.RecentLogs.Select(line => $"{w.Name} | {line}")));
+
+    private static string Logs(RunningGraph app) => app.RecentLogs(30);
 }

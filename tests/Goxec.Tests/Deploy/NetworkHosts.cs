@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Goxec.Hosting;
+using Goxec.AppHost.Placement;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Deploy;
@@ -38,7 +38,7 @@ public sealed class NetworkHosts : IAsyncDisposable
     }
 
     /// <summary>Where a resource runs when placed on <paramref name="host"/>.</summary>
-    public Placement this[string host] => new(Namespace(host), Address(host));
+    public NetworkPlacement this[string host] => new(Namespace(host), Address(host));
 
     public string Address(string host) => $"{_subnet}.{Index(host) + 2}";
 

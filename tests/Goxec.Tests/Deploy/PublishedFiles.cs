@@ -1,12 +1,18 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.AppHost.Publishing;
+using Goxec.Graph;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 
 namespace Goxec.Tests.Deploy;
 
-/// <summary>Publishes the real graph into a temp folder and reads the YAML back as plain maps.</summary>
+/// <summary>
+/// Publishes the real graph — the AppHost's own model, built by its Program in publish mode — into a temp
+/// folder, as its publish-compose/publish-k8s pipeline steps do, and reads the YAML back as plain maps.
+/// </summary>
 internal sealed class PublishedFiles : IDisposable
 {
     private PublishedFiles(string directory) => Directory = directory;
@@ -17,12 +23,23 @@ internal sealed class PublishedFiles : IDisposable
         string publisher, int workers, int apiReplicas = 1, string? into = null, string? imageTags = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = into ?? System.IO.Directory.CreateTempSubdirectory("goxec-publish-").FullName;
-        var builder = DistributedApplicationTestingBuilder.Create();
-        GoxecGraph.Build(builder, new GoxecGraphOptions
+        var options = new GoxecGraphOptions
         {
-            ApiPort = 0, Workers = workers, ApiReplicas = apiReplicas, Environment = environment ?? new Dictionary<string, string>(),
-        });
-        Publisher.Publish(builder, new PublishOptions(publisher, directory) { ImageTagsFile = imageTags });
+            ApiPort = 0, Workers = workers, ApiReplicas = apiReplicas, Environment = new(environment ?? new Dictionary<string, string>()),
+        };
+        using var builder = DistributedApplicationTestingBuilder.CreateAsync(typeof(GoxecGraph),
+            [.. RunningGraph.Arguments(options), "--operation", "publish", "--step", $"publish-{publisher}"], TestContext.Current.CancellationToken)
+            .GetAwaiter().GetResult();
+        Assert.True(builder.ExecutionContext.IsPublishMode);
+        try
+        {
+            Publisher.Publish(builder.Resources, publisher, directory, imageTags);
+        }
+        catch when (into is null)
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
         return new PublishedFiles(directory);
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Goxec.Api.Webhooks;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Goxec.Tests.Gateway;
 
@@ -53,8 +52,8 @@ public class CallbackAddressesTests
     {
         // As after DNS rebinding: the URL reaches the sender, but what it connects to is loopback.
         using var receiver = new GatewayWebhookTests.WebhookReceiver(failFirst: 0);
-        using var sender = new WebhookSender(Options.Create(new WebhookOptions { WebhookSecret = "s", WebhookAttempts = 2, WebhookBackoff = TimeSpan.Zero }),
-            TimeProvider.System, NullLogger<WebhookSender>.Instance);
+        await using var services = WebhookPipelineTests.Services(new WebhookOptions { WebhookSecret = "s", WebhookAttempts = 2, WebhookBackoff = TimeSpan.Zero });
+        var sender = services.GetRequiredService<WebhookSender>();
 
         var delivered = await sender.DeliverAsync(receiver.Url, "d1", "{}"u8.ToArray(), TestContext.Current.CancellationToken);
 

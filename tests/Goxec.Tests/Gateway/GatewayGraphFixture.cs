@@ -3,9 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Goxec.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Goxec.AppHost;
+using Goxec.AppHost.Launch;
+using Goxec.Graph;
 using StackExchange.Redis;
-using Goxec.Tests.Hosting;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Gateway;
@@ -23,7 +26,7 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public const long MaxBacklog = 2_000;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public DistributedApplication App { get; private set; } = null!;
+    public RunningGraph App { get; private set; } = null!;
     public ConnectionMultiplexer Redis { get; private set; } = null!;
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
@@ -33,37 +36,46 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var redis = builder.AddRedis("redis");
-        var environment = new Dictionary<string, string>
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var options = new GoxecGraphOptions
         {
-            ["Gateway__AdminKey"] = AdminKey,
-            ["Gateway__WebhookSecret"] = WebhookSecret,
-            ["Gateway__AllowPrivateCallbacks"] = "true",
-            ["Gateway__WebhookBackoff"] = "00:00:00.200",
-            ["Gateway__WebhookTimeout"] = "00:00:02",
-            ["Gateway__Anonymous__Rate"] = "1",
-            ["Gateway__Anonymous__Burst"] = $"{AnonymousBurst}",
-            ["Gateway__Anonymous__MaxConcurrentJobs"] = "3",
-            ["Gateway__TrustedProxies__0"] = "10.0.0.0/8",
-            ["Gateway__AllowedOrigins__0"] = "https://ide.example.com",
-            ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
-            ["Gateway__BacklogCacheTime"] = "00:00:00.200",
-            ["Submission__MaxRequestBytes"] = "1048576",
+            ApiPort = 0,
+            ApiReplicas = 3,
+            BuildWeb = false,
+            Environment = new Dictionary<string, string>
+            {
+                ["Gateway__AdminKey"] = AdminKey,
+                ["Gateway__WebhookSecret"] = WebhookSecret,
+                ["Gateway__AllowPrivateCallbacks"] = "true",
+                ["Gateway__WebhookBackoff"] = "00:00:00.200",
+                ["Gateway__WebhookTimeout"] = "00:00:02",
+                ["Gateway__Anonymous__Rate"] = "1",
+                ["Gateway__Anonymous__Burst"] = $"{AnonymousBurst}",
+                ["Gateway__Anonymous__MaxConcurrentJobs"] = "3",
+                ["Gateway__TrustedProxies__0"] = "10.0.0.0/8",
+                ["Gateway__AllowedOrigins__0"] = "https://ide.example.com",
+                ["Gateway__MaxQueueBacklog"] = $"{MaxBacklog}",
+                ["Gateway__BacklogCacheTime"] = "00:00:00.200",
+                ["Submission__MaxRequestBytes"] = "1048576",
+            },
         };
-        builder.AddProject<Projects.Goxec_Api>("api")
-            .WithReference(redis).WaitFor(redis)
-            .WithReplicas(3)
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(environment);
-        // One more Api on the same Redis, set up alike (it shares the webhook consumer group) but letting any origin in.
-        builder.AddProject<Projects.Goxec_Api>("api-any-origin")
-            .WithReference(redis).WaitFor(redis)
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(new Dictionary<string, string>(environment) { ["Gateway__AllowedOrigins__0"] = "*" });
-        App = builder.Build();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await App.StartAsync(cts.Token);
+        App = await RunningGraph.StartAsync(options, cts.Token, builder =>
+        {
+            // The graph without its workers: the tests finish jobs themselves, through the job store.
+            builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker"));
+            // One more Api on the same Redis, set up alike (it shares the webhook consumer group) but letting any origin in.
+            var redis = builder.CreateResourceBuilder((IResourceWithConnectionString)builder.Resources.Single(r => r.Name == "redis"));
+            builder.AddProject<Projects.Goxec_Api>("api-any-origin", launchProfileName: null)
+                .WithBuiltProgram()
+                .WithReference(redis).WaitFor(redis)
+                .WithHttpEndpoint(name: "http").WithHttpHealthCheck("/health")
+                .WithEnvironment(context =>
+                {
+                    foreach (var (name, value) in options.Environment) context.EnvironmentVariables[name] = value;
+                    context.EnvironmentVariables["Gateway__AllowedOrigins__0"] = "*";
+                });
+        });
+        // Each replica's own address: a test that needs three replicas to agree talks to each one.
         Replicas = [.. App.GetReplicas("api").Select(r => r.Endpoint!)];
         AnyOriginApi = App.GetEndpoint("api-any-origin");
         Redis = await Infrastructure.RedisConnections.ConnectAsync(App.ConnectionString("redis"));

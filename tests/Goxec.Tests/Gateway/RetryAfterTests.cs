@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Goxec.Hosting;
+using Goxec.AppHost;
+using Goxec.Graph;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Gateway;
@@ -54,15 +55,12 @@ public class RetryAfterTests(GatewayGraphFixture gateway)
     [Fact]
     public async Task With_redis_away_a_submission_and_the_health_endpoint_are_503_with_retry_after()
     {
-        await using var redis = await RedisServer.StartAsync(ct: Ct);
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddProject<Projects.Goxec_Api>("api")
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(new Dictionary<string, string> { ["ConnectionStrings__redis"] = redis.ConnectionString });
-        await using var app = await builder.StartAsync(Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
+        // Redis and the Api, without workers and without the restart policy, so Redis stays away once killed.
+        await using var app = await RunningGraph.StartAsync(new GoxecGraphOptions { ApiPort = 0, BuildWeb = false, RestartDelay = TimeSpan.Zero }, Ct,
+            builder => builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker"))).WaitAsync(TimeSpan.FromMinutes(4), Ct);
         using var http = new HttpClient { BaseAddress = app.GetEndpoint("api"), Timeout = Timeout };
 
-        await redis.StopAsync();
+        await app.GetResource("redis").KillAsync(Signal.SIGKILL, Ct).WaitAsync(Timeout, Ct);
         using var submitted = await http.PostAsJsonAsync("/api/v1/jobs", Job, Ct).WaitAsync(Timeout, Ct);
         using var health = await http.GetAsync("/health", Ct).WaitAsync(Timeout, Ct);
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Goxec.Hosting;
+using Goxec.AppHost;
 using Goxec.Languages;
 
 namespace Goxec.Tests.Languages;
@@ -7,7 +7,7 @@ namespace Goxec.Tests.Languages;
 /// <summary>The language folders as data: complete, loadable, with editor modes the IDE knows and Judge0 ids as Judge0 CE has them.</summary>
 public partial class CatalogTests
 {
-    private static readonly string Runtimes = Path.Combine(BuildInfo.RepositoryRoot, "runtimes");
+    private static readonly string Runtimes = Path.Combine(Repository.Root, "runtimes");
     private static readonly LanguageCatalog Catalog = LanguageCatalog.Load(Runtimes);
 
     [Fact]
@@ -30,7 +30,7 @@ public partial class CatalogTests
     [Fact]
     public void Every_editor_mode_is_one_the_web_app_registers_with_Monaco()
     {
-        var setup = File.ReadAllText(Path.Combine(BuildInfo.RepositoryRoot, "src", "Goxec.Web", "src", "monaco", "setup.ts"));
+        var setup = File.ReadAllText(Path.Combine(Repository.Root, "src", "Goxec.Web", "src", "monaco", "setup.ts"));
         var registered = MonacoRegistration().Matches(setup).SelectMany(m => m.Groups[1].Value switch
         {
             // Definitions that register more than one id, or another id than their folder's name.

@@ -1,4 +1,4 @@
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Tests.Pipeline;
 
 namespace Goxec.Tests.Observability;
@@ -14,7 +14,7 @@ public class HealthTests(GoxecGraphFixture graph) : IClassFixture<GoxecGraphFixt
         foreach (var service in services) Assert.True(await IsHealthyAsync(service, ct), $"{service} is not healthy at the start");
 
         // Killed with a restart; the orchestrator waits (1 s at first) before starting it again.
-        var killed = graph.App.GetResource("redis").KillAsync(Signal.SIGKILL, restart: true);
+        var killed = graph.App.GetResource("redis").KillAsync(Signal.SIGKILL, ct);
         var sawUnhealthy = new bool[services.Length];
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));

@@ -24,11 +24,11 @@ public class QuietIdleTests
         var output = new LineCollector();
         try
         {
-            await using var app = await Hosting.GoxecTestGraph.StartAsync(new GoxecGraphOptions
+            await using var app = await Goxec.Graph.RunningGraph.StartAsync(new GoxecGraphOptions
             {
                 ApiPort = 0, Workers = 2, BuildWeb = false,
                 Environment = new Dictionary<string, string> { ["Languages__Path"] = languages },
-            }, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token, output).WaitAsync(TimeSpan.FromMinutes(3), Ct);
+            }, new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token, log: output).WaitAsync(TimeSpan.FromMinutes(4), Ct);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
             // Idle, apart from health probes: the orchestrator's and ours, every 3 s like a load balancer's.

@@ -58,7 +58,11 @@ public class TracingTests(ObservabilityGraphFixture graph) : IClassFixture<Obser
         Assert.Contains("true", kinds);
     }
 
-    /// <summary>Every span of the trace the job's "process job" span belongs to, once its worker has written it.</summary>
+    /// <summary>
+    /// Every span of the trace the job's "process job" span belongs to, once its worker has written it and the
+    /// Api has written its request span (which ends just after the response the test already has), and
+    /// <paramref name="complete"/> holds.
+    /// </summary>
     private async Task<List<Span>> SpansOfJobAsync(string id, Func<List<Span>, bool>? complete = null, TimeSpan? patience = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -67,7 +71,8 @@ public class TracingTests(ObservabilityGraphFixture graph) : IClassFixture<Obser
         {
             var all = ReadSpans();
             if (all.FirstOrDefault(s => s.Name == "process job" && s.Tags.GetValueOrDefault("goxec.job.id") == id) is { } process
-                && all.Where(s => s.TraceId == process.TraceId).ToList() is var trace && (complete is null || complete(trace)))
+                && all.Where(s => s.TraceId == process.TraceId).ToList() is var trace
+                && trace.Any(s => s.Kind == "Server") && (complete is null || complete(trace)))
                 return trace;
             try { await Task.Delay(200, deadline.Token); }
             catch (OperationCanceledException) { Assert.Fail($"No 'process job' span for {id} in {graph.SpanDirectory}:\n{graph.RecentLogs()}"); }

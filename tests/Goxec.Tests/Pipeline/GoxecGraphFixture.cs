@@ -1,18 +1,22 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using Goxec.AppHost;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Tests.Infrastructure;
 
 namespace Goxec.Tests.Pipeline;
 
-/// <summary>The real graph — redis, the api and two worker processes — started once for a collection of tests.</summary>
+/// <summary>
+/// The real graph — redis, the api and two worker processes, started by the AppHost through
+/// Aspire.Hosting.Testing — started once for a collection of tests.
+/// </summary>
 public class GoxecGraphFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     public const string AdminKey = "graph-test-admin";
 
-    public DistributedApplication App { get; private set; } = null!;
+    public RunningGraph App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
     public virtual async ValueTask InitializeAsync()
@@ -20,19 +24,19 @@ public class GoxecGraphFixture : IAsyncLifetime
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
         Prerequisite.RequireDocker();
         TestDriver.RequirePrerequisites(Driver);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        App = await Hosting.GoxecTestGraph.StartAsync(new GoxecGraphOptions
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        App = await RunningGraph.StartAsync(new GoxecGraphOptions
         {
             ApiPort = 0,
-            RedisPort = 0,
             Workers = 2,
             ApiReplicas = ApiReplicas,
             BuildWeb = BuildWeb,
             // Every graph's operator key and sandbox driver, whatever else a fixture sets: the suite acts as the operator.
             Environment = new Dictionary<string, string>(Environment().Concat(TestDriver.Settings(Driver))) { ["Gateway__AdminKey"] = AdminKey },
-        }, cts.Token);
+        }, cts.Token, dashboard: Dashboard);
         // The suite acts as the operator: dead-letter retries need the admin key, and the admin is not rate limited.
-        Http = new HttpClient { BaseAddress = App.GetEndpoint("api"), Timeout = Timeout };
+        Http = App.Aspire.CreateHttpClient("api");
+        Http.Timeout = Timeout;
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
@@ -41,12 +45,14 @@ public class GoxecGraphFixture : IAsyncLifetime
     /// <summary>The workers' sandbox driver: this run's (<see cref="TestDriver"/>) unless a fixture needs a given one.</summary>
     protected virtual string Driver => TestDriver.Current;
 
+    /// <summary>Aspire's dashboard (and the OTLP export to it) is off unless a fixture wants it.</summary>
+    protected virtual bool Dashboard => false;
+
     /// <summary>Builds src/Goxec.Web (when dist is stale) so the Api serves the browser app.</summary>
     protected virtual bool BuildWeb => false;
 
     /// <summary>The recent log lines of every process of the graph, for failure messages.</summary>
-    public string RecentLogs() =>
-        string.Join('\n', App.Instances.SelectMany(i => i.RecentLogs.TakeLast(40).Select(line => $"{i.Name} | {line}")));
+    public string RecentLogs() => App.RecentLogs();
 
     /// <summary>Settings every process of the graph gets.</summary>
     protected virtual Dictionary<string, string> Environment() => new()

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Goxec.Hosting;
+using Goxec.AppHost;
+using Goxec.Graph;
 using Goxec.Jobs;
-using Goxec.Tests.Gateway;
-using Goxec.Tests.Hosting;
 using Goxec.Tests.Infrastructure;
 using Goxec.Tests.Streaming;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,7 @@ public sealed class ConnectionBoundTests : IAsyncLifetime
     private const int Waiters = 200;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private DistributedApplication _app = null!;
+    private RunningGraph _app = null!;
     private ConnectionMultiplexer _redis = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -33,21 +32,21 @@ public sealed class ConnectionBoundTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Prerequisite.RequireExecutable("redis-server", "apt-get install redis-server");
-        var builder = DistributedApplicationTestingBuilder.Create();
-        var redis = builder.AddRedis("redis");
-        builder.AddProject<Projects.Goxec_Api>("api")
-            .WithReference(redis).WaitFor(redis)
-            .WithHttpEndpoint(port: 0).WithHttpHealthCheck("/health")
-            .WithEnvironment(new Dictionary<string, string>
+        var options = new GoxecGraphOptions
+        {
+            ApiPort = 0,
+            BuildWeb = false,
+            Environment = new Dictionary<string, string>
             {
                 ["Gateway__Anonymous__Rate"] = "100000",
                 ["Gateway__Anonymous__Burst"] = "100000",
                 ["Gateway__Anonymous__MaxConcurrentJobs"] = "100000",
                 ["Submission__MaxWait"] = "00:02:00",
-            });
-        _app = builder.Build();
-        using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await _app.StartAsync(start.Token);
+            },
+        };
+        using var start = new CancellationTokenSource(RunningGraph.StartTimeout);
+        // The graph without its workers: the test finishes the jobs itself.
+        _app = await RunningGraph.StartAsync(options, start.Token, builder => builder.Resources.Remove(builder.Resources.Single(r => r.Name == "worker")));
         _redis = await RedisConnections.ConnectAsync(_app.ConnectionString("redis"));
     }
 

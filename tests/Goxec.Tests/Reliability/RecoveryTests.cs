@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Goxec.Docker;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Jobs;
 using Goxec.Tests.Infrastructure;
 using Goxec.Worker.Sandbox;
@@ -22,7 +22,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         code = $"import time\nprint('start {tag}', flush=True)\ntime.sleep(3)\nprint('end {tag}')",
     };
 
-    private async Task<ResourceInstance> WorkerRunningAsync(string id)
+    private async Task<ResourceReplica> WorkerRunningAsync(string id)
     {
         var running = await graph.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "running", Timeout);
         var name = running.GetProperty("worker").GetString();
@@ -40,7 +40,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         var id = await graph.SubmitAsync(SlowJob("kill"));
         var worker = await WorkerRunningAsync(id);
 
-        await worker.KillAsync(Signal.SIGKILL).WaitAsync(Timeout, Ct);
+        await worker.KillAsync(Signal.SIGKILL, Ct).WaitAsync(Timeout, Ct);
         var job = await graph.WaitForJobAsync(id, j => j.GetProperty("status").GetString() == "completed", Timeout);
 
         Assert.Equal("accepted", job.GetProperty("verdict").GetString());
@@ -63,7 +63,7 @@ public class RecoveryTests(RecoveryGraphFixture graph)
         var worker = await WorkerRunningAsync(id);
         var pool = TestDriver.Namespaces ? [] : await IdlePoolContainersAsync(worker.Name);
 
-        await worker.KillAsync(Signal.SIGTERM).WaitAsync(Timeout, Ct);
+        await worker.KillAsync(Signal.SIGTERM, Ct).WaitAsync(Timeout, Ct);
         var job = await graph.GetJobAsync(id);
 
         Assert.Equal("completed", job.GetProperty("status").GetString());

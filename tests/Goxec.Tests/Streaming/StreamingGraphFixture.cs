@@ -20,7 +20,8 @@ public sealed class StreamingGraphFixture : GoxecGraphFixture
     public const int BigOutputBytes = 48 * 1024 * 1024;
     private static readonly string BigOutput = BigOutputBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Uri Api(int replica) => App.GetEndpoint($"api-{replica}");
+    /// <summary>One Api replica's own address (not the proxy in front of both).</summary>
+    public Uri Api(int replica) => App.GetResource($"api-{replica}").Endpoint!;
 }
 
 [CollectionDefinition(Name)]
