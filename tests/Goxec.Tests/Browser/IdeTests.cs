@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

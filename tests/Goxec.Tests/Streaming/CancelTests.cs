@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Goxec.Docker;
-using Goxec.Hosting;
+using Goxec.Graph;
 using Goxec.Jobs;
 using Goxec.Tests.Infrastructure;
 using Goxec.Tests.Pipeline;
