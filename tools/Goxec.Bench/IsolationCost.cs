@@ -34,19 +34,24 @@ public sealed class IsolationCost(BenchOptions options, LanguageCatalog catalog,
         var samples = options.Quick ? 3 : 10;
         var python = catalog.Find("python")!;
         var c = catalog.Find("c")!;
+        (string Name, SandboxOptions Sandbox)[] tiers = [("runc", new SandboxOptions()), ("gvisor", new SandboxOptions { Runtime = "runsc" })];
         var results = new List<Scenario>();
-        foreach (var (tier, runtime) in new (string, string?)[] { ("runc", null), ("gvisor", "runsc") })
+        // Each scenario runs under both tiers back to back, so a change in the machine's load falls on both alike.
+        async Task Both(string name, string language, Func<SandboxOptions, Func<int, CancellationToken, Task>> run)
         {
-            var sandbox = new SandboxOptions { Runtime = runtime };
-            results.Add(await MeasureAsync("start-up", tier, "python", samples, async (i, t) =>
-            {
-                var id = await StartAsync(docker, python, sandbox, t);
-                try { await ExecAsync(docker, id, sandbox, ["true"], [], t); }
-                finally { await RemoveAsync(docker, id); }
-            }, ct));
-            results.Add(await MeasureAsync("python hello", tier, "python", samples, (_, t) => HelloAsync(docker, python, sandbox, t), ct));
-            results.Add(await MeasureAsync("c hello", tier, "c", samples, (_, t) => HelloAsync(docker, c, sandbox, t), ct));
-            foreach (var (name, code) in new[] { ("cpu-bound loop (c)", CpuLoop), ("syscall-heavy (c)", Syscalls) })
+            foreach (var (tier, sandbox) in tiers) results.Add(await MeasureAsync(name, tier, language, samples, run(sandbox), ct));
+        }
+        await Both("start-up", "python", sandbox => async (_, t) =>
+        {
+            var id = await StartAsync(docker, python, sandbox, t);
+            try { await ExecAsync(docker, id, sandbox, ["true"], [], t); }
+            finally { await RemoveAsync(docker, id); }
+        });
+        await Both("python hello", "python", sandbox => (_, t) => HelloAsync(docker, python, sandbox, t));
+        await Both("c hello", "c", sandbox => (_, t) => HelloAsync(docker, c, sandbox, t));
+        foreach (var (name, code) in new[] { ("cpu-bound loop (c)", CpuLoop), ("syscall-heavy (c)", Syscalls) })
+        {
+            foreach (var (tier, sandbox) in tiers)
             {
                 var id = await PrepareAsync(docker, c, sandbox, code, ct);
                 try { results.Add(await MeasureAsync(name, tier, "c", samples, (_, t) => RunAsync(docker, id, sandbox, c, "1", t), ct)); }

@@ -34,3 +34,6 @@ public sealed class GvisorEscapeTests(GvisorHostileGraphFixture graph) : EscapeT
 
 [Collection(GvisorHostileCollection.Name)]
 public sealed class GvisorCompileAndOutputTests(GvisorHostileGraphFixture graph) : CompileAndOutputTests(graph);
+
+[Collection(GvisorHostileCollection.Name)]
+public sealed class GvisorNewLanguageHostileTests(GvisorHostileGraphFixture graph) : NewLanguageHostileTests(graph);

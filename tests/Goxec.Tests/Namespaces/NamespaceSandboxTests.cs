@@ -70,6 +70,24 @@ public class NamespaceSandboxTests(NamespaceHostFixture host)
         Assert.InRange(outcome.Run.CpuTimeMs ?? 0, 1000, 1500);
     }
 
+    /// <summary>
+    /// As in a fresh container: no signal ignored or blocked (the worker's own — .NET ignores SIGPIPE, a worker
+    /// started in the background ignores SIGINT and SIGQUIT — are not inherited), and the standard streams are the
+    /// program's own, so it can open them by name.
+    /// </summary>
+    [Fact]
+    public async Task A_program_starts_with_default_signals_and_its_own_standard_streams()
+    {
+        var outcome = await RunAsync("bash", """
+            grep -E '^Sig(Ign|Blk)' /proc/self/status
+            cat /dev/stdin
+            echo to-stdout > /dev/stdout
+            """, "from stdin\n");
+
+        Assert.True(outcome.Verdict == Verdict.Accepted, outcome.ToString());
+        Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nfrom stdin\nto-stdout\n", outcome.Run!.Stdout);
+    }
+
     [Fact]
     public async Task The_sandbox_is_what_the_job_sees()
     {

@@ -105,7 +105,7 @@ public class GoxecGraphFixture : IAsyncLifetime
         using var response = await http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal("completed", body.GetProperty("status").GetString());
+        Assert.True(body.GetProperty("status").GetString() == "completed", $"{body}\n{RecentLogs()}");
         return body;
     }
 }

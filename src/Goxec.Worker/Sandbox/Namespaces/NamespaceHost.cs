@@ -69,6 +69,8 @@ public sealed class NamespaceHost : IDisposable
             Bwrap = Executable(configured.Bwrap, "bubblewrap is missing (Debian: apt-get install bubblewrap)"),
             Setpriv = Executable(configured.Setpriv, "setpriv is missing (Debian: util-linux)"),
             Setsid = Executable(configured.Setsid, "setsid is missing (Debian: util-linux)"),
+            Env = Executable(configured.Env, "env is missing (Debian: coreutils)"),
+            Chown = Executable(configured.Chown, "chown is missing (Debian: coreutils)"),
             Shell = Executable(configured.Shell, "no host shell"),
             RootfsDirectory = configured.RootfsDirectory,
             StateDirectory = configured.StateDirectory,

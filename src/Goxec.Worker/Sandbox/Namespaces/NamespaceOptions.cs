@@ -16,6 +16,16 @@ public sealed class NamespaceOptions
     /// <summary>util-linux's setsid: a stage leaves the worker's process group, so a signal meant for the worker (Ctrl+C, a graceful SIGTERM to the group) does not end its jobs.</summary>
     public string Setsid { get; set; } = "setsid";
 
+    /// <summary>
+    /// coreutils' env, whose <c>--default-signal</c> gives a stage every signal's default handling: a worker started
+    /// in the background or under nohup ignores SIGINT, SIGQUIT and SIGHUP, and .NET ignores SIGPIPE, and ignored
+    /// signals stay ignored across exec. A container's process starts with defaults; so must a stage's.
+    /// </summary>
+    public string Env { get; set; } = "env";
+
+    /// <summary>coreutils' chown, which gives the stage's standard streams to its uid (as runc does), so the program can open <c>/dev/stdin</c>.</summary>
+    public string Chown { get; set; } = "chown";
+
     /// <summary>The host shell that puts a stage into its cgroup before anything of it can fork.</summary>
     public string Shell { get; set; } = "/bin/sh";
 

@@ -7,9 +7,9 @@ namespace Goxec.Worker.Sandbox.Namespaces;
 /// The command line of one stage, from the worker down to the program:
 /// <list type="number">
 /// <item>the host shell (root) writes its own pid into the stage's cgroup — so everything after it is
-/// counted and limited from its first instruction — opens the stage's files as descriptors 3–6 and sets the
-/// sandbox-wide rlimit ceilings;</item>
-/// <item>setsid takes the stage out of the worker's process group (a signal to the worker's group — Ctrl+C, a
+/// counted and limited from its first instruction — opens the stage's files as descriptors 3–6, sets the
+/// sandbox-wide rlimit ceilings and gives the stage's standard streams (the worker's pipes) to the job's uid;</item>
+/// <item>env resets every signal to its default handling (the worker's ignored ones would be inherited), setsid takes the stage out of the worker's process group (a signal to the worker's group — Ctrl+C, a
 /// graceful stop — is not the job's), and setpriv drops to the job's host uid, with no capabilities, no
 /// supplementary groups and no_new_privs;</item>
 /// <item>bubblewrap makes fresh user, pid, mount, ipc, uts, network and cgroup namespaces, binds the image's
@@ -37,6 +37,7 @@ internal static class SandboxCommand
         while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift
         exec 3<"$1" 4>"$2" 5>"$3" 6<"$4" || exit 125; shift 4
         ulimit -c 0 && ulimit -n "$1" && ulimit -t "$2" && ulimit -f "$3" || exit 125; shift 3
+        "$1" "$2:$2" /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 || exit 125; shift 2
         unset PWD OLDPWD
         exec "$@"
         """;
@@ -100,10 +101,11 @@ internal static class SandboxCommand
             "-c", HostScript, "goxec-stage", .. stage.ProcsFiles, "--",
             stage.FilesIn, stage.FilesOut ?? "/dev/null", stage.Markers, stage.Seccomp,
             Number(sandbox.MaxOpenFiles), Number(stage.CpuCeilingSeconds), Number((stage.FileSizeCeiling + 511) / 512),
+            tools.Chown, Number(stage.Uid),
         ];
         string[] setpriv =
         [
-            tools.Setsid, tools.Setpriv, $"--reuid={stage.Uid}", $"--regid={stage.Uid}", "--clear-groups", "--no-new-privs",
+            tools.Env, "--default-signal", tools.Setsid, tools.Setpriv, $"--reuid={stage.Uid}", $"--regid={stage.Uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", "--",
         ];
         List<string> bwrap =
