@@ -10,7 +10,7 @@ namespace Goxec.AppHost;
 /// <summary>The system's picture: Redis, the web build, the API and the worker pool.</summary>
 public static class GoxecGraph
 {
-    /// <summary>What a local run leaves open, said when it starts.</summary>
+    /// <summary>What a local run (<c>./goxec up</c>) leaves open, said when it starts (see <see cref="WithLocalDefaults"/>).</summary>
     public const string LocalDefaults =
         "Local defaults: callers without a key may run jobs, and stats, dead letters and /metrics are open to every caller " +
         "(Gateway__AllowAnonymous, Gateway__OpenOperatorViews). Fine on this machine; never expose this port. " +
@@ -40,9 +40,6 @@ public static class GoxecGraph
             .WithExternalHttpEndpoints()
             // The readiness probe is also the local run's health check (what WaitFor and the dashboard go by).
             .WithHttpProbe(ProbeType.Liveness, "/alive").WithHttpProbe(ProbeType.Readiness, "/health")
-            // A local run keeps the open defaults (said at start-up); a published deployment lets no one in without a
-            // key and keeps stats, dead letters and /metrics for the admin key (below). Set before the options, which may change them.
-            .WithEnvironment(publishing ? new Dictionary<string, string>() : new() { ["Gateway__OpenOperatorViews"] = "true" })
             .WithEnvironment(options.Environment)
             .WithRestartOnCrash(options.RestartDelay)
             .PublishAsGoxecContainer("goxec/api", containerPort: 8080)
@@ -73,6 +70,17 @@ public static class GoxecGraph
             }
         }
         return new GoxecResources(redis, api, worker);
+    }
+
+    /// <summary>
+    /// A developer's run of the AppHost: stats, dead letters and /metrics open to every caller (the Api's
+    /// Gateway__OpenOperatorViews) unless the configuration says otherwise. Published deployments never get this:
+    /// they let no one in without a key and keep the operator views for the admin key.
+    /// </summary>
+    public static GoxecGraphOptions WithLocalDefaults(GoxecGraphOptions options)
+    {
+        options.Environment.TryAdd("Gateway__OpenOperatorViews", "true");
+        return options;
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public class GoxecGraphFixture : IAsyncLifetime
     public Task<JsonElement> RunAsync(object job) => RunAsync(Http, job);
 
     /// <summary>Submits with <c>?wait=true</c> as <paramref name="http"/>'s caller and returns the finished job.</summary>
-    protected static async Task<JsonElement> RunAsync(HttpClient http, object job)
+    protected async Task<JsonElement> RunAsync(HttpClient http, object job)
     {
         using var response = await http.PostAsJsonAsync("/api/v1/jobs?wait=true", job, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
