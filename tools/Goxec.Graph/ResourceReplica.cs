@@ -8,7 +8,7 @@ namespace Goxec.Graph;
 /// One replica of a resource of the running graph (redis, api, worker-0, …): its latest snapshot from
 /// Aspire's notifications, its recent console lines, and a way to crash it as a real fault would.
 /// </summary>
-public sealed class ResourceReplica(RunningGraph app, IResource resource, string resourceId)
+public sealed partial class ResourceReplica(RunningGraph app, IResource resource, string resourceId)
 {
     private readonly Queue<string> _logs = new();
     private readonly Lock _lock = new();
@@ -103,12 +103,15 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         lock (_lock) _snapshot = snapshot;
     }
 
-    /// <summary>Keeps the line (without the orchestrator's timestamp) and returns it so.</summary>
+    /// <summary>Keeps the line (without the orchestrator's timestamp and without colours) and returns it so.</summary>
     internal string AddLog(string line)
     {
         // The orchestrator's console lines start with their timestamp; the program's own line follows.
         if (line.Length > 29 && line[4] == '-' && line[10] == 'T' && line.IndexOf("Z ", 19, 12, StringComparison.Ordinal) is var end and > 0)
             line = line[(end + 2)..];
+        // Aspire gives every project DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION=true (the dashboard shows the
+        // colours), so the console logger's "warn:" arrives as ESC[1mESC[33mwarnESC[39m…: readers get the plain text.
+        line = AnsiEscape().Replace(line, "");
         lock (_lock)
         {
             if (_logs.Count == 400) _logs.Dequeue();
@@ -116,4 +119,7 @@ public sealed class ResourceReplica(RunningGraph app, IResource resource, string
         }
         return line;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1B\[[0-9;]*[A-Za-z]")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
 }

@@ -66,12 +66,14 @@ public sealed class RunningGraph : IAsyncDisposable
     }
 
     /// <summary>
-    /// The Aspire dashboard's address when it runs: the http URL its resource ("aspire-dashboard") shows, which
-    /// the testing host may have moved to another port, else the AppHost's ASPNETCORE_URLS.
+    /// The Aspire dashboard's address when it runs: the URL of its frontend endpoint ("http") that its resource
+    /// ("aspire-dashboard") shows, which the testing host may have moved to another port, else the AppHost's
+    /// ASPNETCORE_URLS. Not just any http URL: the resource also shows its OTLP/gRPC endpoint (http://, HTTP/2
+    /// only), which answers a browser or an HttpClient with 400.
     /// </summary>
     public Uri? DashboardUrl =>
         _replicas.Values.FirstOrDefault(r => r.Resource.Name == "aspire-dashboard")?.Snapshot?.Urls
-            .FirstOrDefault(u => u.Url.StartsWith("http://", StringComparison.Ordinal)) is { } shown
+            .FirstOrDefault(u => u.Name == "http" && !u.IsInternal) is { } shown
             ? new Uri(shown.Url)
             : Aspire.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ASPNETCORE_URLS"] is { Length: > 0 } urls
                 ? new Uri(urls.Split(';')[0])

@@ -28,4 +28,14 @@ public class ClientAddressTests
         Assert.Equal("2001:db8:1:2::/64", ClientAddress.Bucket(IPAddress.Parse("2001:DB8:1:2:0:0:0:1")));
         Assert.Equal("1.2.3.4", ClientAddress.Bucket(IPAddress.Parse("::ffff:1.2.3.4")));
     }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.2")]
+    [InlineData("::ffff:127.0.0.1")]
+    public void Loopback_is_one_caller_over_ipv4_or_ipv6(string address)
+    {
+        Assert.Equal(ClientAddress.Bucket(IPAddress.IPv6Loopback), ClientAddress.Bucket(IPAddress.Parse(address)));
+        Assert.NotEqual(ClientAddress.Bucket(IPAddress.IPv6Loopback), ClientAddress.Bucket(IPAddress.Parse("::2")));
+    }
 }

@@ -79,9 +79,11 @@ public class WarmPoolTests(PoolGraphFixture graph)
     public async Task A_job_whose_warm_container_was_broken_still_succeeds_on_a_fresh_one()
     {
         var idle = await graph.WaitForIdleAsync("python", 2);
-        // Still running, so the pool keeps them, but the upload waiting inside is gone: every process
-        // but the container's init killed (a dead container would be replaced before the job came).
-        foreach (var id in idle) await PoolGraphFixture.CliAsync("docker", "exec", id, "sh", "-c", "kill -9 -1");
+        // Still running, so the pool keeps them, but the upload waiting inside is gone: every process of the
+        // sandbox user killed, as the job's code could. Not as root (the container's user): that would kill the idle
+        // process too, the container would stop and the pool's next check would replace it before the job came.
+        var sandboxUser = new Goxec.Worker.Sandbox.SandboxOptions().User;
+        foreach (var id in idle) await PoolGraphFixture.CliAsync("docker", "exec", "-u", sandboxUser, id, "sh", "-c", "kill -9 -1");
         var fallbacksBefore = await graph.WorkerCounterAsync("goxec_pool_takes_total", ("language", "python"), ("result", "fallback"));
 
         var job = await RunProbeAsync("python");

@@ -13,7 +13,8 @@ namespace Goxec.Tests.Streaming;
 
 /// <summary>
 /// <c>DELETE /api/v1/jobs/{id}</c> (and Judge0's) on the real graph: a queued job never runs, a running one is stopped
-/// and its container is gone by the time the cancel is answered, a finished one keeps its verdict; each ends exactly
+/// and its sandbox is gone by the time the cancel is answered (the docker driver's container, the namespace driver's
+/// stage processes), a finished one keeps its verdict; each ends exactly
 /// once, with one result event.
 /// </summary>
 [Collection(StreamingCollection.Name)]
@@ -32,6 +33,14 @@ public sealed class CancelTests(StreamingGraphFixture graph) : IAsyncLifetime
         limits = new { wallTimeMs = 30_000 },
     };
 
+    /// <summary>
+    /// What runs the job on this run's driver: its containers (docker), or the processes in its stage cgroups
+    /// (namespaces, which has no container). Empty once the job's sandbox is gone.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> SandboxOfAsync(string id) => TestDriver.Namespaces
+        ? NamespaceLeftovers.Processes(id)
+        : [.. (await JobContainers.ListAsync(_docker, id, Ct)).Select(c => c.Id)];
+
     public async ValueTask InitializeAsync() => _redis = await RedisConnections.ConnectAsync(graph.App.ConnectionString("redis"));
 
     public async ValueTask DisposeAsync()
@@ -41,17 +50,17 @@ public sealed class CancelTests(StreamingGraphFixture graph) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_running_job_is_stopped_its_container_is_gone_when_the_cancel_answers_and_it_ends_cancelled_once()
+    public async Task A_running_job_is_stopped_its_sandbox_is_gone_when_the_cancel_answers_and_it_ends_cancelled_once()
     {
         var id = await graph.SubmitAsync(Sleeper("sleeper"));
         await using var watcher = await StreamClient.ConnectAsync(graph.Api(1), $"/api/v1/jobs/{id}/stream", Ct, key: GoxecGraphFixture.AdminKey);
         await ReceiveUntilAsync(watcher, m => m.GetProperty("type").GetString() == "stdout");
-        Assert.NotEmpty(await JobContainers.ListAsync(_docker, id, Ct).WaitAsync(Timeout, Ct));
+        Assert.NotEmpty(await SandboxOfAsync(id).WaitAsync(Timeout, Ct));
 
         var clock = Stopwatch.StartNew();
         var cancelled = await CancelAsync($"/api/v1/jobs/{id}");
         var answered = clock.Elapsed;
-        var left = await JobContainers.ListAsync(_docker, id, Ct).WaitAsync(Timeout, Ct);
+        var left = await SandboxOfAsync(id).WaitAsync(Timeout, Ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"cancel answered in {answered.TotalMilliseconds:F0} ms");
 
         Assert.Equal("completed", cancelled.GetProperty("status").GetString());
@@ -118,7 +127,7 @@ public sealed class CancelTests(StreamingGraphFixture graph) : IAsyncLifetime
 
         Assert.Equal(12, deleted.GetProperty("status").GetProperty("id").GetInt32());
         Assert.Contains("Cancelled", deleted.GetProperty("message").GetString());
-        Assert.Empty(await JobContainers.ListAsync(_docker, id, Ct).WaitAsync(Timeout, Ct));
+        Assert.Empty(await SandboxOfAsync(id).WaitAsync(Timeout, Ct));
         Assert.Equal(1, await ResultEventsAsync(id));
     }
 
@@ -136,7 +145,7 @@ public sealed class CancelTests(StreamingGraphFixture graph) : IAsyncLifetime
         var messages = await run.ReadToEndAsync(Within(Timeout));
         Assert.Single(messages, m => m.GetProperty("type").GetString() == "result");
         Assert.Equal("cancelled", messages.Last().GetProperty("data").GetProperty("verdict").GetString());
-        Assert.Empty(await JobContainers.ListAsync(_docker, id, Ct).WaitAsync(Timeout, Ct));
+        Assert.Empty(await SandboxOfAsync(id).WaitAsync(Timeout, Ct));
     }
 
     /// <summary>DELETE as the suite's operator; the answer must be 200 (the job has ended).</summary>
