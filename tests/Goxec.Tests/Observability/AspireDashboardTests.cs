@@ -22,7 +22,7 @@ public sealed class AspireDashboardCollection : ICollectionFixture<AspireDashboa
 /// <summary>
 /// Aspire's dashboard shows the running system: its resources page lists redis, the api, the web build and
 /// each worker replica; its telemetry API has the api's and both workers' telemetry, and one job's trace
-/// runs from the Api's request through the stream to a worker's sandbox spans (Redis as a destination).
+/// runs from the Api's request through the stream to a worker's sandbox spans, with the Redis commands of both.
 /// </summary>
 [Collection(AspireDashboardCollection.Name)]
 public sealed class AspireDashboardTests(AspireDashboardFixture graph)
@@ -50,9 +50,10 @@ public sealed class AspireDashboardTests(AspireDashboardFixture graph)
             var traceId = TraceOfJob(await dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/traces", Ct), id);
             if (traceId is null) return null;
             var spans = Spans(await dashboard.GetFromJsonAsync<JsonElement>($"/api/telemetry/traces/{traceId}", Ct)).ToList();
-            // The request span ends just after the response; wait for it too.
-            return spans.Any(s => s.Service == "api" && s.Kind == 2) ? spans : null;
-        }, $"the trace of job {id} with the api's request span");
+            // The request span ends just after the response, and Redis's spans are exported in batches: wait for them too.
+            return spans.Any(s => s.Service == "api" && s.Kind == 2) && spans.Any(s => s.Service == "api" && IsRedis(s))
+                && spans.Any(s => s.Service == "worker" && IsRedis(s)) ? spans : null;
+        }, $"the trace of job {id} with the api's request span and both services' Redis spans");
 
         var request = Assert.Single(trace, s => s.Service == "api" && s.Kind == 2 && s.Name.StartsWith("POST /api/v1/jobs", StringComparison.Ordinal));
         var publish = Assert.Single(trace, s => s.Service == "api" && s.Name == "send goxec:jobs");
@@ -60,7 +61,12 @@ public sealed class AspireDashboardTests(AspireDashboardFixture graph)
         Assert.Equal(request.SpanId, publish.ParentSpanId);
         Assert.Equal(publish.SpanId, process.ParentSpanId);
         Assert.Contains(trace, s => s.Service == "worker" && s.Name == "stage run" && s.ParentSpanId == process.SpanId);
-        Assert.Contains(trace, s => s.Destination?.StartsWith("redis", StringComparison.Ordinal) == true);
+        // The job's Redis commands are client spans in its trace (StackExchange.Redis's instrumentation), with Redis's
+        // address as their destination: the Api's under its request, the worker's under the job it processes.
+        var redis = graph.App.ConnectionString("redis").Split(',')[0];
+        Assert.Contains(trace, s => s.Service == "api" && IsRedis(s) && s.ParentSpanId == request.SpanId && s.Destination == redis);
+        Assert.Contains(trace, s => s.Service == "worker" && IsRedis(s) && s.ParentSpanId == process.SpanId && s.Destination == redis);
+
     }
 
     [Fact]
@@ -79,6 +85,8 @@ public sealed class AspireDashboardTests(AspireDashboardFixture graph)
         await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("POST /api/v1/jobs")).First).ToBeVisibleAsync();
         await BrowserGraphFixture.ScreenshotAsync(page, "aspire-dashboard-traces");
     }
+
+    private static bool IsRedis(Span span) => span.Kind == 3 && span.Attributes.GetValueOrDefault("db.system") == "redis";
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> attempt, string what) where T : class
     {
