@@ -97,7 +97,9 @@ public sealed class ContainerSandbox(IDockerClient docker, Goxec.Jobs.JobEventLo
             ThrowIfNotStarted(run);
             run = await ThrowIfContainerVanishedAsync(run, containerId, cancellationToken);
             // Under gVisor a compiled program runs with the compile stage's larger memory: its own limit is checked on its peak.
-            if (Options.UserSpaceKernel && compileLimits is not null && run.LimitExceeded is null && run.MemoryKb > runLimits.MemoryMb * 1024L)
+            // Over it, the verdict is memory whatever stopped it later (a CPU or wall limit it only reached by outgrowing its memory).
+            if (Options.UserSpaceKernel && compileLimits is not null && run.LimitExceeded is null or StageLimit.Cpu or StageLimit.Wall
+                && run.MemoryKb > runLimits.MemoryMb * 1024L)
                 run = run with { LimitExceeded = StageLimit.Memory };
             var (verdict, message) = Verdicts.OfRun(run, runLimits, job.ExpectedOutput);
             logger.LogDebug("Job {JobId} in the sandbox: prepared in {Prepare:F1} ms ({Kind}), stages done {Stages:F1} ms later (run wall {Wall} ms)",

@@ -10,6 +10,8 @@ public sealed class GvisorHostileGraphFixture : HostileGraphFixture
 {
     public override string? Runtime => "runsc";
 
+    public override long PeakOverLimitKb => 4;
+
     public override async ValueTask InitializeAsync()
     {
         Prerequisite.RequireDocker();

@@ -1,3 +1,4 @@
+using Goxec.Languages;
 using static Goxec.Tests.Hostile.HostileGraphFixture;
 using static Goxec.Tests.Pipeline.GoxecGraphFixture;
 
@@ -49,7 +50,13 @@ public class NewLanguageHostileTests(HostileGraphFixture graph)
         TestContext.Current.TestOutputHelper?.WriteLine($"{language} memory bomb: {Run(job)}");
         AssertVerdict("memory_limit_exceeded", job);
         Assert.Equal("memory", Run(job).GetProperty("limitExceeded").GetString());
-        Assert.InRange(Run(job).GetProperty("memoryKb").GetInt64(), 48 * 1024, 64 * 1024);
+        var peakKb = Run(job).GetProperty("memoryKb").GetInt64();
+        // Under gVisor a compiled program's container keeps its compile stage's (larger) memory, so the run is judged
+        // on its measured peak, which is over its limit; elsewhere the kernel stops it at the limit.
+        if (graph.Runtime is not null && LanguageCatalog.LoadDefault().Find(language)!.Compile is not null)
+            Assert.True(peakKb > 64 * 1024, $"a peak of {peakKb} KB is not over the 64 MB limit");
+        else
+            Assert.InRange(peakKb, 48 * 1024, 64 * 1024 + graph.PeakOverLimitKb);
     }
 
     [Theory]
