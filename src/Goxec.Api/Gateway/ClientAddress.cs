@@ -27,15 +27,15 @@ public sealed class ClientAddress(IReadOnlyList<IPNetwork> trustedProxies)
 
     /// <summary>
     /// The rate-limit bucket of an address. An IPv6 client usually owns a whole /64 and can pick any
-    /// address in it, so IPv6 is bucketed by /64; IPv4 (and IPv4-mapped IPv6) by the address. Loopback (127.0.0.0/8
-    /// and ::1) is one host, whichever family its client picked: a browser opening http://localhost connects over ::1
-    /// while curl or HttpClient on the same machine use 127.0.0.1, and both must be the same anonymous caller (who
-    /// owns the jobs it submits), not two.
+    /// address in it, so IPv6 is bucketed by /64; IPv4 (and IPv4-mapped IPv6) by the address. ::1 is 127.0.0.1: a
+    /// browser opening http://localhost connects over ::1 while curl or HttpClient on the same machine use 127.0.0.1,
+    /// and both must be the same anonymous caller (who owns the jobs it submits), not two. Other loopback addresses
+    /// (127.0.0.2, …) stay callers of their own, as any other address.
     /// </summary>
     public static string Bucket(IPAddress address)
     {
         address = Normalize(address);
-        if (IPAddress.IsLoopback(address)) return "loopback";
+        if (address.Equals(IPAddress.IPv6Loopback)) address = IPAddress.Loopback;
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
         return new IPNetwork(address, 64).ToString(); // IPNetwork zeroes the host bits.
     }

@@ -45,6 +45,8 @@ public sealed class GatewayGraphFixture : IAsyncLifetime
             Environment = new Dictionary<string, string>
             {
                 ["Gateway__AdminKey"] = AdminKey,
+                // The AppHost opens the operator views for a developer's local run; these tests prove a deployment's default.
+                ["Gateway__OpenOperatorViews"] = "false",
                 ["Gateway__WebhookSecret"] = WebhookSecret,
                 ["Gateway__AllowPrivateCallbacks"] = "true",
                 ["Gateway__WebhookBackoff"] = "00:00:00.200",
