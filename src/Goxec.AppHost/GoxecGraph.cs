@@ -28,7 +28,7 @@ public static class GoxecGraph
         options ??= GoxecGraphOptions.From(builder.Configuration);
         var publishing = builder.ExecutionContext.IsPublishMode;
 
-        var redis = builder.AddGoxecRedis("redis", options).WithRestartOnCrash(options.RestartDelay);
+        var redis = builder.AddGoxecRedis("redis", options).WithRestartOnCrash(options.RestartDelay, options.RestartMaxDelay);
 
         var api = builder.AddProject<Projects.Goxec_Api>("api", launchProfileName: null)
             .WithBuiltProgram()
@@ -41,7 +41,7 @@ public static class GoxecGraph
             // The readiness probe is also the local run's health check (what WaitFor and the dashboard go by).
             .WithHttpProbe(ProbeType.Liveness, "/alive").WithHttpProbe(ProbeType.Readiness, "/health")
             .WithEnvironment(options.Environment)
-            .WithRestartOnCrash(options.RestartDelay)
+            .WithRestartOnCrash(options.RestartDelay, options.RestartMaxDelay)
             .PublishAsGoxecContainer("goxec/api", containerPort: 8080)
             .WithContainerUser(AppImages.AppUid)
             .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 256, CpuLimit: 1, MemoryLimitMb: 512));
@@ -99,7 +99,7 @@ public static class GoxecGraph
             // Concatenated, not interpolated: an interpolated string would become a ReferenceExpression and lose the braces.
             .WithEnvironment("Worker__ConsumerName", name + "-" + ReplicaIndex)
             .WithEnvironment(options.Environment)
-            .WithRestartOnCrash(options.RestartDelay)
+            .WithRestartOnCrash(options.RestartDelay, options.RestartMaxDelay)
             .PublishAsGoxecContainer("goxec/worker", containerPort: 8080)
             .WithDockerEngineAccess()
             // The worker's own process; the jobs' containers have their own limits on the engine.

@@ -35,8 +35,11 @@ public sealed class GoxecGraphOptions
     /// <summary>Extra environment for the Api and every worker (e.g. test settings): <c>Goxec:Environment:Worker__Concurrency=4</c>.</summary>
     public Dictionary<string, string> Environment { get; set; } = [];
 
-    /// <summary>A crashed worker or Api replica is started again after this wait (doubling, up to a minute); zero turns restarts off.</summary>
+    /// <summary>A crashed worker or Api replica is started again after this wait (doubling, up to <see cref="RestartMaxDelay"/>); zero turns restarts off.</summary>
     public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between restarts of a replica that keeps crashing; <see cref="RestartDelay"/> or less for a fixed delay.</summary>
+    public TimeSpan RestartMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     public static GoxecGraphOptions From(IConfiguration configuration)
     {

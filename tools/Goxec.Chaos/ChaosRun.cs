@@ -58,8 +58,11 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         {
             ApiPort = 0, Workers = options.Workers, BuildWeb = false, AppendFsync = options.AppendFsync,
             // A killed replica is started again promptly (the AppHost's restart policy, through its "start"
-            // command), as a platform replaces a lost pod; crash loops are not what is tested here.
+            // command), as a platform replaces a lost pod; crash loops are not what is tested here. The
+            // delay stays fixed: doubling it on every kill (each replica dies every few seconds) would leave
+            // the graph with no worker up for long, and the run would measure the back-off, not the queue.
             RestartDelay = TimeSpan.FromMilliseconds(250),
+            RestartMaxDelay = TimeSpan.FromMilliseconds(250),
             Environment = new Dictionary<string, string>
             {
                 ["Worker__ReclaimIdle"] = "00:00:05",

@@ -12,22 +12,33 @@ namespace Goxec.AppHost.Lifecycle;
 /// Restart policy for a local run, as compose's <c>restart: unless-stopped</c> and Kubernetes give the
 /// published graph: DCP leaves a process that ended on its own as Finished or Exited, so a replica that
 /// ends while Running (a crash, a SIGKILL, a SIGTERM from outside) is started again through its own
-/// "start" command (the dashboard's Start), after <see cref="InitialDelay"/> doubling up to a minute
-/// (back to the start after a minute of uptime). A stop asked for (the dashboard's Stop, the AppHost
-/// shutting down) passes through Stopping and is left alone.
+/// "start" command (the dashboard's Start), after <see cref="InitialDelay"/> doubling up to
+/// <see cref="MaxDelay"/> (back to the start after a minute of uptime). A stop asked for (the
+/// dashboard's Stop, the AppHost shutting down) passes through Stopping and is left alone.
 /// </summary>
-public sealed class RestartOnCrashAnnotation(TimeSpan initialDelay) : IResourceAnnotation
+public sealed class RestartOnCrashAnnotation(TimeSpan initialDelay, TimeSpan maxDelay) : IResourceAnnotation
 {
+    public static readonly TimeSpan StableUptime = TimeSpan.FromMinutes(1);
+
     public TimeSpan InitialDelay { get; } = initialDelay;
+
+    /// <summary>Equal to <see cref="InitialDelay"/> for a fixed delay, as a platform that replaces a lost pod at once.</summary>
+    public TimeSpan MaxDelay { get; } = maxDelay < initialDelay ? initialDelay : maxDelay;
+
+    /// <summary>The wait before the next restart of a replica that crashed after <paramref name="uptime"/>.</summary>
+    public TimeSpan NextDelay(TimeSpan previous, TimeSpan uptime) =>
+        uptime >= StableUptime || previous == TimeSpan.Zero
+            ? InitialDelay
+            : TimeSpan.FromTicks(Math.Clamp(previous.Ticks * 2, InitialDelay.Ticks, MaxDelay.Ticks));
 }
 
 public static class RestartOnCrashExtensions
 {
-    public static IResourceBuilder<T> WithRestartOnCrash<T>(this IResourceBuilder<T> builder, TimeSpan initialDelay) where T : IResource
+    public static IResourceBuilder<T> WithRestartOnCrash<T>(this IResourceBuilder<T> builder, TimeSpan initialDelay, TimeSpan maxDelay) where T : IResource
     {
         if (initialDelay <= TimeSpan.Zero) return builder;
         builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CrashRestarter>());
-        return builder.WithAnnotation(new RestartOnCrashAnnotation(initialDelay), ResourceAnnotationMutationBehavior.Replace);
+        return builder.WithAnnotation(new RestartOnCrashAnnotation(initialDelay, maxDelay), ResourceAnnotationMutationBehavior.Replace);
     }
 }
 
@@ -35,8 +46,6 @@ internal sealed class CrashRestarter(
     ResourceNotificationService notifications, ResourceCommandService commands, ResourceLoggerService loggers,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
-    private static readonly TimeSpan s_maxDelay = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan s_stableUptime = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Replica> _replicas = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,9 +79,7 @@ internal sealed class CrashRestarter(
         var logger = loggers.GetLogger(change.ResourceId);
         try
         {
-            replica.Delay = DateTime.UtcNow - replica.RunningSince >= s_stableUptime || replica.Delay == TimeSpan.Zero
-                ? policy.InitialDelay
-                : TimeSpan.FromTicks(Math.Min(replica.Delay.Ticks * 2, s_maxDelay.Ticks));
+            replica.Delay = policy.NextDelay(replica.Delay, DateTime.UtcNow - replica.RunningSince);
             logger.LogWarning("{Resource} exited with {ExitCode}; restarting in {Delay}", change.ResourceId, change.Snapshot.ExitCode, replica.Delay);
             await Task.Delay(replica.Delay, ct);
             var result = await commands.ExecuteCommandAsync(change.ResourceId, KnownResourceCommands.StartCommand, ct);

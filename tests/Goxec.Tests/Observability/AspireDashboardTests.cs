@@ -61,12 +61,19 @@ public sealed class AspireDashboardTests(AspireDashboardFixture graph)
         Assert.Equal(request.SpanId, publish.ParentSpanId);
         Assert.Equal(publish.SpanId, process.ParentSpanId);
         Assert.Contains(trace, s => s.Service == "worker" && s.Name == "stage run" && s.ParentSpanId == process.SpanId);
-        // The job's Redis commands are client spans in its trace (StackExchange.Redis's instrumentation), with Redis's
-        // address as their destination: the Api's under its request, the worker's under the job it processes.
-        var redis = graph.App.ConnectionString("redis").Split(',')[0];
-        Assert.Contains(trace, s => s.Service == "api" && IsRedis(s) && s.ParentSpanId == request.SpanId && s.Destination == redis);
-        Assert.Contains(trace, s => s.Service == "worker" && IsRedis(s) && s.ParentSpanId == process.SpanId && s.Destination == redis);
-
+        // The job's Redis commands are client spans in its trace (StackExchange.Redis's instrumentation) addressed to
+        // Redis: the Api's under its request, the worker's under the job it processes. The dashboard names their
+        // destination by Redis's address, or by its resource (redis-abcdwxyz) once it has matched the address to it.
+        var address = graph.App.ConnectionString("redis").Split(',')[0];
+        var resource = graph.App.GetResource("redis").ResourceId;
+        bool ToRedis(Span s) => IsRedis(s) && $"{s.Attributes.GetValueOrDefault("server.address")}:{s.Attributes.GetValueOrDefault("server.port")}" == address
+            && (s.Destination == address || s.Destination == resource);
+        var dump = string.Join("\n", trace.Select(s => $"{s.Service} {s.Name} kind={s.Kind} parent={s.ParentSpanId} destination={s.Destination} " +
+            string.Join(";", s.Attributes.Select(a => $"{a.Key}={a.Value}"))));
+        Assert.True(trace.Any(s => s.Service == "api" && s.ParentSpanId == request.SpanId && ToRedis(s)),
+            $"No Api Redis span to {address} ({resource}) under the request {request.SpanId}:\n{dump}");
+        Assert.True(trace.Any(s => s.Service == "worker" && s.ParentSpanId == process.SpanId && ToRedis(s)),
+            $"No worker Redis span to {address} ({resource}) under the job's span {process.SpanId}:\n{dump}");
     }
 
     [Fact]
