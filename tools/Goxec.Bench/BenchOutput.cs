@@ -20,4 +20,13 @@ public static class BenchOutput
         if (new FileInfo(latest).LinkTarget is not null) File.Delete(latest);
         Directory.CreateSymbolicLink(latest, Path.GetFileName(folder));
     }
+
+    /// <summary>Redraws the chart and table of an earlier run from its bench.json (e.g. after the chart changed).</summary>
+    public static async Task<BenchReport> RedrawAsync(string folder)
+    {
+        var saved = JsonSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(folder, "bench.json")), BenchJsonContext.Default.BenchReport)!;
+        await File.WriteAllTextAsync(Path.Combine(folder, "bench.svg"), Chart.Render(saved));
+        await File.WriteAllTextAsync(Path.Combine(folder, "bench.md"), Table.Render(saved));
+        return saved;
+    }
 }

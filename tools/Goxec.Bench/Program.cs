@@ -1,12 +1,8 @@
 using Goxec.Bench;
 
-// Redraws the chart and table of an earlier run from its bench.json (e.g. after the chart changed).
 if (args is ["--redraw", var earlier])
 {
-    var saved = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(earlier, "bench.json")), BenchJsonContext.Default.BenchReport)!;
-    await File.WriteAllTextAsync(Path.Combine(earlier, "bench.svg"), Chart.Render(saved));
-    await File.WriteAllTextAsync(Path.Combine(earlier, "bench.md"), Table.Render(saved));
-    Console.WriteLine(Table.Render(saved));
+    Console.WriteLine(Table.Render(await BenchOutput.RedrawAsync(earlier)));
     return 0;
 }
 
@@ -20,29 +16,4 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-// SIGTERM too: stopping the run must still stop the graph it started and thaw paused workers.
-using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
-    context => { context.Cancel = true; stop.Cancel(); });
-var folder = BenchOutput.Folder(options.OutDir);
-Directory.CreateDirectory(folder);
-BenchReport report;
-try
-{
-    await using var graphLog = new StreamWriter(Path.Combine(folder, "graph.log")) { AutoFlush = true };
-    report = await new BenchRun(options, Console.Out, TextWriter.Synchronized(graphLog), Path.Combine(folder, "spans")).RunAsync(stop.Token);
-}
-catch (OperationCanceledException) when (stop.IsCancellationRequested)
-{
-    Console.Error.WriteLine("\nbench: stopped before the end; nothing written.");
-    return 130;
-}
-await BenchOutput.WriteAsync(report, folder);
-
-Console.WriteLine();
-Console.WriteLine(Table.Render(report));
-Console.WriteLine($"(raw numbers, chart and the graph's log: {folder}, also {Path.Combine(options.OutDir, "latest")})");
-var lost = report.Ingest is { } ingest ? ingest.Lost + ingest.Duplicates : 0;
-return lost == 0 && report.EndToEnd.Concat(report.Floors).All(s => s.Count > 0) ? 0 : 1;
+return await BenchCommand.RunAsync(options);
