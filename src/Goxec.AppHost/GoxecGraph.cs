@@ -113,12 +113,22 @@ public static class GoxecGraph
         var port => port,
     };
 
+    /// <summary>
+    /// Sets each variable in place of any spelled with other capitals. .NET's configuration ignores case, but the environment
+    /// keeps both spellings, and which one wins is the order the process happens to list them in: Aspire gives every project
+    /// LOGGING__CONSOLE__FORMATTERNAME=simple, and a Logging__Console__FormatterName=json beside it held in some replicas only.
+    /// </summary>
     private static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, IReadOnlyDictionary<string, string> variables)
-        where T : IResourceWithEnvironment
-    {
-        foreach (var (name, value) in variables) builder.WithEnvironment(name, value);
-        return builder;
-    }
+        where T : IResourceWithEnvironment =>
+        builder.WithEnvironment(context =>
+        {
+            foreach (var (name, value) in variables)
+            {
+                foreach (var other in context.EnvironmentVariables.Keys.Where(k => k != name && string.Equals(k, name, StringComparison.OrdinalIgnoreCase)).ToList())
+                    context.EnvironmentVariables.Remove(other);
+                context.EnvironmentVariables[name] = value;
+            }
+        });
 }
 
 /// <summary>The graph's resources, for whoever adds to them (tests, the multi-host proof).</summary>

@@ -60,6 +60,22 @@ public sealed class GoxecGraphTests
         Assert.Contains(Resource(builder, "api").Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource.Name == "redis" && r.Type == "Reference");
     }
 
+    [Fact]
+    public async Task A_setting_replaces_the_one_aspire_gives_under_other_capitals()
+    {
+        await using var builder = await ModelAsync(new GoxecGraphOptions { ApiPort = 0, BuildWeb = false, Environment = new() { ["Logging__Console__FormatterName"] = "json" } });
+
+        foreach (var name in new[] { "api", "worker" })
+        {
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+            foreach (var callback in Resource(builder, name).Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+
+            // Aspire sets LOGGING__CONSOLE__FORMATTERNAME=simple; both spellings in one environment would leave the winner to chance.
+            var formatter = Assert.Single(context.EnvironmentVariables, v => v.Key.Equals("Logging__Console__FormatterName", StringComparison.OrdinalIgnoreCase));
+            Assert.Equal(("Logging__Console__FormatterName", "json"), (formatter.Key, formatter.Value));
+        }
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(3, true)]

@@ -90,6 +90,11 @@ public class WarmPoolTests(PoolGraphFixture graph)
 
         Assert.DoesNotContain(job.Container, idle);
         Assert.Equal(fallbacksBefore + 1, await graph.WorkerCounterAsync("goxec_pool_takes_total", ("language", "python"), ("result", "fallback")));
+
+        // The other broken container still waits in the pool, running: remove it, so that the tests after this one
+        // (in whatever order they run) find only sound idle containers.
+        foreach (var id in idle) await graph.Docker.RemoveContainerAsync(id, Ct).WaitAsync(PoolGraphFixture.Timeout, Ct);
+        await graph.WaitForIdleAsync("python", 2, id => !idle.Contains(id));
     }
 
     [Fact]
