@@ -4,6 +4,8 @@ using Goxec.AppHost.Launch;
 using Goxec.AppHost.Lifecycle;
 using Goxec.AppHost.Publishing;
 using Goxec.AppHost.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Goxec.AppHost;
 
@@ -27,6 +29,13 @@ public static class GoxecGraph
     {
         options ??= GoxecGraphOptions.From(builder.Configuration);
         var publishing = builder.ExecutionContext.IsPublishMode;
+
+        if (!publishing)
+        {
+            // Wait for DCP to end every process before the host's stop returns, then remove what the run left on the engine.
+            builder.Configuration["DcpPublisher:WaitForResourceCleanup"] = "true";
+            builder.Services.AddHostedService(sp => new ClusterTeardown(options.Cluster, sp.GetRequiredService<ILogger<ClusterTeardown>>()));
+        }
 
         var redis = builder.AddGoxecRedis("redis", options).WithRestartOnCrash(options.RestartDelay, options.RestartMaxDelay);
 
@@ -58,6 +67,7 @@ public static class GoxecGraph
 
         if (publishing)
         {
+            worker.WaitFor(AddJanitor(builder, redis));
             // A published deployment has an operator; a local run has none (and no admin key).
             var adminKey = builder.AddParameter("admin-key", secret: true);
             api.WithPublishedSecret("Gateway__AdminKey", adminKey)
@@ -98,6 +108,7 @@ public static class GoxecGraph
             .WithEnvironment("GOXEC_REPLICA", ReplicaIndex)
             // Concatenated, not interpolated: an interpolated string would become a ReferenceExpression and lose the braces.
             .WithEnvironment("Worker__ConsumerName", name + "-" + ReplicaIndex)
+            .WithEnvironment("Worker__Cluster", options.Cluster)
             .WithEnvironment(options.Environment)
             .WithRestartOnCrash(options.RestartDelay, options.RestartMaxDelay)
             .PublishAsGoxecContainer("goxec/worker", containerPort: 8080)
@@ -105,6 +116,22 @@ public static class GoxecGraph
             // The worker's own process; the jobs' containers have their own limits on the engine.
             .WithComputeResources(new(CpuRequest: 0.25, MemoryRequestMb: 192, CpuLimit: 1, MemoryLimitMb: 512))
             .WithStopGracePeriod(TimeSpan.FromSeconds(45)); // it drains running jobs for up to 40 s
+
+    /// <summary>
+    /// A published deployment's teardown (<c>Goxec.Worker janitor</c>): every worker waits for it, so compose stops it after
+    /// the last worker, and it then removes the job and warm containers that workers killed earlier left on the engine.
+    /// Compose only: a Kubernetes cluster has an engine per node, and a local run's AppHost does this itself.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> AddJanitor(IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> redis) =>
+        builder.AddProject<Projects.Goxec_Worker>("janitor", launchProfileName: null)
+            .WithReference(redis).WaitFor(redis)
+            .WithHttpEndpoint(name: "http")
+            .WithHttpProbe(ProbeType.Liveness, "/alive").WithHttpProbe(ProbeType.Readiness, "/health")
+            .PublishAsGoxecContainer("goxec/worker", containerPort: 8080)
+            .WithPublishedCommand(() => ["janitor"]) // the Worker's TeardownJanitor.Command
+            .WithPublishedTargets("compose")
+            .WithDockerEngineAccess()
+            .WithComputeResources(new(CpuRequest: 0.05, MemoryRequestMb: 64, CpuLimit: 0.5, MemoryLimitMb: 256));
 
     private static int? ApiPort(GoxecGraphOptions options) => options.ApiPort switch
     {

@@ -32,6 +32,12 @@ public sealed class GoxecGraphOptions
     /// <summary>Null for a fresh temp directory, deleted when the AppHost stops.</summary>
     public string? RedisDataDir { get; set; }
 
+    /// <summary>
+    /// The id the workers label their job and warm containers with (their Worker__Cluster): a new one per run unless
+    /// given. When the AppHost stops, it removes every container that carries it (Lifecycle/ClusterTeardown).
+    /// </summary>
+    public string Cluster { get; set; } = "graph-" + Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>Extra environment for the Api and every worker (e.g. test settings): <c>Goxec:Environment:Worker__Concurrency=4</c>.</summary>
     public Dictionary<string, string> Environment { get; set; } = [];
 
@@ -48,6 +54,8 @@ public sealed class GoxecGraphOptions
         if (options.Workers is < 1 or > 1000) throw new ArgumentException($"Goxec:Workers must be 1 to 1000, not {options.Workers}.");
         if (options.ApiReplicas is < 1 or > 100) throw new ArgumentException($"Goxec:ApiReplicas must be 1 to 100, not {options.ApiReplicas}.");
         if (options.AppendFsync is not ("always" or "everysec" or "no")) throw new ArgumentException($"Goxec:AppendFsync must be always, everysec or no, not '{options.AppendFsync}'.");
+        if (options.Cluster.Length is 0 or > 64 || !options.Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ArgumentException($"Goxec:Cluster must be 1 to 64 letters, digits, '-', '_' or '.', not '{options.Cluster}'.");
         return options;
     }
 }

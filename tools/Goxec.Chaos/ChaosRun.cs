@@ -20,34 +20,10 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<string, int> _accepted = new(); // job id → index
     private int _workerKills;
-    private string? _cluster;
     private int _redisRestarts;
 
-    public async Task<ChaosReport> RunAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await RunGraphAsync(ct);
-        }
-        finally
-        {
-            await RemoveLeftoversAsync();
-        }
-    }
-
-    /// <summary>
-    /// Once the graph is gone, whatever containers of its deployment remain can have no owner: the warm
-    /// pools of workers killed near the end (a live worker reaps those of its killed predecessor, but
-    /// only on its next pass). Only this run's deployment is touched.
-    /// </summary>
-    private async Task RemoveLeftoversAsync()
-    {
-        if (_cluster is null) return;
-        using var docker = new DockerClient();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var container in await docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={_cluster}"], timeout.Token))
-            await docker.RemoveContainerAsync(container.Id, timeout.Token);
-    }
+    /// <remarks>Whatever containers of its deployment remain (the warm pools of workers killed near the end) go with the graph: its AppHost removes them.</remarks>
+    public Task<ChaosReport> RunAsync(CancellationToken ct) => RunGraphAsync(ct);
 
     private async Task<ChaosReport> RunGraphAsync(CancellationToken ct)
     {
@@ -102,7 +78,6 @@ public sealed class ChaosRun(ChaosOptions options, TextWriter output, TextWriter
         await chaos.CancelAsync();
         await killing;
 
-        _cluster = await redis.GetDatabase().StringGetAsync(JobKeys.Cluster);
         var report = await InspectAsync(store, new JobEventLog(redis), new JobQueue(redis), ct) with { WorkerKills = _workerKills, RedisRestarts = _redisRestarts, Duration = clock.Elapsed };
         return report;
     }

@@ -100,6 +100,7 @@ public sealed class RunningGraph : IAsyncDisposable
             $"--Goxec:AppendFsync={options.AppendFsync}",
             $"--Goxec:RestartDelay={options.RestartDelay.ToString("c", CultureInfo.InvariantCulture)}",
             $"--Goxec:RestartMaxDelay={options.RestartMaxDelay.ToString("c", CultureInfo.InvariantCulture)}",
+            $"--Goxec:Cluster={options.Cluster}",
         };
         if (options.RedisDataDir is { } dir) args.Add($"--Goxec:RedisDataDir={dir}");
         args.AddRange(options.Environment.Select(e => $"--Goxec:Environment:{e.Key}={e.Value}"));

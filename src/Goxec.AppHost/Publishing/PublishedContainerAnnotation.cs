@@ -33,6 +33,9 @@ public sealed class PublishedContainerAnnotation : IResourceAnnotation
     /// <summary>The main process' arguments, computed at publish time so later verbs (a password) are included.</summary>
     public Func<IReadOnlyList<string>>? Command { get; internal set; }
 
+    /// <summary>The publish targets (compose, k8s) that include this container; null for all of them.</summary>
+    public IReadOnlySet<string>? Targets { get; internal set; }
+
     /// <summary>Between SIGTERM and SIGKILL: workers drain running jobs first.</summary>
     public TimeSpan StopGracePeriod { get; internal set; } = TimeSpan.FromSeconds(30);
 

@@ -6,7 +6,7 @@ namespace Goxec.AppHost.Publishing;
 /// <summary>
 /// Writes the Aspire model as deployment files (docker-compose or Kubernetes) into one folder: the
 /// manifests, plain settings in config/, and generated secrets in a git-ignored secrets/ (0600).
-/// Every resource published as a container (<see cref="PublishedContainerAnnotation"/>) becomes a service.
+/// Every resource published as a container (<see cref="PublishedContainerAnnotation"/>) for the target becomes a service.
 /// </summary>
 public static class Publisher
 {
@@ -16,7 +16,7 @@ public static class Publisher
     {
         if (!Targets.Contains(target)) throw new ArgumentException($"The target must be one of {string.Join(", ", Targets)}, not '{target}'.");
         if (imageTagsFile is not null && !File.Exists(imageTagsFile)) throw new ArgumentException($"Goxec:ImageTags: no file '{imageTagsFile}' (./goxec images --apps writes it).");
-        var resources = model.Where(r => r.Annotations.OfType<PublishedContainerAnnotation>().Any()).ToList();
+        var resources = model.Where(r => r.Annotations.OfType<PublishedContainerAnnotation>().LastOrDefault() is { } c && (c.Targets?.Contains(target) ?? true)).ToList();
         var output = Directory.CreateDirectory(outputPath).FullName;
         var secretsDir = Path.Combine(output, "secrets");
         Directory.CreateDirectory(secretsDir);

@@ -38,6 +38,14 @@ public static class PublishingExtensions
     public static IResourceBuilder<T> WithPublishedCommand<T>(this IResourceBuilder<T> builder, Func<IReadOnlyList<string>> command) where T : IResource =>
         builder.Publishing(c => c.Command = command);
 
+    /// <summary>Published to these targets only (<see cref="Publisher.Targets"/>), not to every one.</summary>
+    public static IResourceBuilder<T> WithPublishedTargets<T>(this IResourceBuilder<T> builder, params string[] targets) where T : IResource
+    {
+        if (targets.FirstOrDefault(t => !Publisher.Targets.Contains(t)) is { } unknown)
+            throw new ArgumentException($"The target must be one of {string.Join(", ", Publisher.Targets)}, not '{unknown}'.", nameof(targets));
+        return builder.Publishing(c => c.Targets = targets.ToHashSet(StringComparer.Ordinal));
+    }
+
     public static IResourceBuilder<T> WithStopGracePeriod<T>(this IResourceBuilder<T> builder, TimeSpan grace) where T : IResource =>
         builder.Publishing(c => c.StopGracePeriod = grace);
 

@@ -56,6 +56,20 @@ internal static class WorkerServiceExtensions
         return builder;
     }
 
+    /// <summary><c>Goxec.Worker janitor</c>: no jobs, only the deployment's teardown (see <see cref="TeardownJanitor"/>).</summary>
+    public static IHostApplicationBuilder AddTeardownJanitor(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis", configureOptions: JobsRedis.Configure);
+        builder.Services.AddJobsLayer();
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section);
+        builder.Services.AddSingleton<IDockerClient>(_ => new DockerClient(DockerClientOptions.FromEnvironment()));
+        builder.Services.AddSingleton<ClusterIdentity>();
+        builder.Services.AddSingleton<TeardownJanitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TeardownJanitor>());
+        builder.Services.AddHealthChecks().Add(new("janitor", sp => sp.GetRequiredService<TeardownJanitor>(), null, null));
+        return builder;
+    }
+
     /// <summary>
     /// A fresh container per job. Registered before the consumer so they stop after it: jobs draining at
     /// shutdown still hand their containers to the removal queue, and the pool removes its idle ones last.

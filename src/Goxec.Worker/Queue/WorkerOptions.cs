@@ -7,6 +7,12 @@ public sealed class WorkerOptions
     /// <summary>This replica's consumer name in the group. Must be unique and stable across restarts of the replica.</summary>
     public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// The deployment this worker belongs to, as its containers are labelled on the engine; empty for the id its Redis
+    /// holds (one per Redis). An AppHost gives its own, so that it can remove its deployment's containers when it stops.
+    /// </summary>
+    public string Cluster { get; set; } = "";
+
     /// <summary>Jobs run at once by this replica.</summary>
     public int Concurrency { get; set; } = 2;
 

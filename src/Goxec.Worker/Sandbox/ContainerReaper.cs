@@ -37,9 +37,7 @@ public sealed class ContainerReaper(IDockerClient docker, ClusterStore clusterSt
     public async Task<int> ReapAsync(CancellationToken ct)
     {
         // Job containers and idle warm ones alike: a dead worker's pool must not idle on forever.
-        var containers = (await docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={await cluster.GetAsync(ct)}"], ct))
-            .Where(c => c.Labels.ContainsKey(ContainerSpecFactory.JobLabel) || c.Labels.ContainsKey(ContainerSpecFactory.PoolLabel))
-            .ToList();
+        var containers = await ListAsync(docker, await cluster.GetAsync(ct), ct);
         if (containers.Count == 0) return 0;
         var alive = await AliveWorkersAsync(ct);
         var me = options.Value.ConsumerName;
@@ -67,6 +65,11 @@ public sealed class ContainerReaper(IDockerClient docker, ClusterStore clusterSt
         _suspects = suspects;
         return removed;
     }
+
+    /// <summary>The deployment's job and warm containers, running or stopped.</summary>
+    public static async Task<IReadOnlyList<ContainerSummary>> ListAsync(IDockerClient docker, string cluster, CancellationToken ct) =>
+        [.. (await docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={cluster}"], ct))
+            .Where(c => c.Labels.ContainsKey(ContainerSpecFactory.JobLabel) || c.Labels.ContainsKey(ContainerSpecFactory.PoolLabel))];
 
     private async Task<HashSet<string>> AliveWorkersAsync(CancellationToken ct)
     {

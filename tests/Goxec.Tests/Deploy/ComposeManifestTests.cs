@@ -16,7 +16,7 @@ public sealed class ComposeManifestTests : IDisposable
     [Fact]
     public void No_service_has_a_fixed_container_name_so_workers_scale()
     {
-        foreach (var name in new[] { "redis", "api", "worker" }) Assert.False(Service(name).ContainsKey("container_name"), name);
+        foreach (var name in new[] { "redis", "api", "worker", "janitor" }) Assert.False(Service(name).ContainsKey("container_name"), name);
         Assert.Equal("3", Text(Service("worker"), "scale"));
         Assert.False(Service("worker").ContainsKey("ports")); // a host port would collide on the second replica
         Assert.Equal("${GOXEC_API_PORT:-8080}", Text(Service("api"), "ports", 0, "published"));
@@ -32,6 +32,20 @@ public sealed class ComposeManifestTests : IDisposable
         Assert.Equal("45s", Text(worker, "stop_grace_period"));
         Assert.Equal("512m", Text(worker, "mem_limit"));
         Assert.Contains("GET /health HTTP/1.0", Text(worker, "healthcheck", "test", 3));
+    }
+
+    [Fact]
+    public void A_janitor_with_the_engine_is_stopped_after_every_worker()
+    {
+        var janitor = Service("janitor");
+        Assert.Equal(["janitor"], List(janitor, "command").Cast<string>());
+        Assert.StartsWith("goxec/worker:", Text(janitor, "image"));
+        Assert.Contains("/var/run/docker.sock:/var/run/docker.sock", List(janitor, "volumes").Cast<string>());
+        Assert.Equal("service_healthy", Text(janitor, "depends_on", "redis", "condition"));
+        Assert.Contains("GET /health HTTP/1.0", Text(janitor, "healthcheck", "test", 3));
+        Assert.Equal("1", Text(janitor, "scale"));
+        // compose stops a service only after those that depend on it: the workers first, then the janitor.
+        Assert.Equal("service_healthy", Text(Service("worker"), "depends_on", "janitor", "condition"));
     }
 
     [Fact]

@@ -31,6 +31,15 @@ public sealed class KubernetesManifestTests : IDisposable
         Assert.Equal("8080", Text(service, "spec", "ports", 0, "targetPort"));
     }
 
+    [Fact]
+    public void The_compose_janitor_is_not_published_here_and_nothing_waits_for_it()
+    {
+        // Each node has its own engine: one janitor could not reach the others' containers.
+        Assert.False(File.Exists(_files.Path("janitor.yaml")));
+        Assert.DoesNotContain("janitor", File.ReadAllText(_files.Path("kustomization.yaml")));
+        Assert.DoesNotContain("janitor", File.ReadAllText(_files.Path("worker.yaml")));
+    }
+
     [Theory]
     [InlineData("api")]
     [InlineData("worker")]

@@ -18,7 +18,7 @@ public sealed class PoolReaperTests(BusyboxImage image) : DockerTestBase(image)
         await Image.EnsureAsync(Client, Ct);
         await using var server = await RedisServer.StartAsync(ct: Ct);
         await using var redis = await RedisConnections.ConnectAsync(server.ConnectionString);
-        var cluster = new ClusterIdentity(new ClusterStore(redis));
+        var cluster = new ClusterIdentity(new ClusterStore(redis), Options.Create(new WorkerOptions()));
         var running = new RunningJobs();
         var reaper = new ContainerReaper(Client, new ClusterStore(redis), running, cluster, TimeProvider.System,
             Options.Create(new WorkerOptions { ConsumerName = "me-" + RunId }), NullLogger<ContainerReaper>.Instance);

@@ -46,7 +46,8 @@ public sealed class GoxecGraphTests
     [Fact]
     public async Task Each_worker_gets_its_replica_index_as_consumer_name_and_projects_reference_redis()
     {
-        await using var builder = await ModelAsync(new GoxecGraphOptions { ApiPort = 0, BuildWeb = false, Environment = new() { ["Goxec__Test"] = "yes" } });
+        var options = new GoxecGraphOptions { ApiPort = 0, BuildWeb = false, Environment = new() { ["Goxec__Test"] = "yes" } };
+        await using var builder = await ModelAsync(options);
         var worker = (ProjectResource)Resource(builder, "worker");
 
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
@@ -56,6 +57,9 @@ public sealed class GoxecGraphTests
         Assert.Equal("worker-" + GoxecGraph.ReplicaIndex, env["Worker__ConsumerName"]);
         Assert.Equal(GoxecGraph.ReplicaIndex, env["GOXEC_REPLICA"]);
         Assert.Equal("yes", env["Goxec__Test"]);
+        // The run's own id on the engine's containers, which the AppHost removes when it stops.
+        Assert.Equal(options.Cluster, env["Worker__Cluster"]);
+        Assert.StartsWith("graph-", options.Cluster);
         Assert.IsType<ConnectionStringReference>(env["ConnectionStrings__redis"]);
         Assert.Contains(Resource(builder, "api").Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource.Name == "redis" && r.Type == "Reference");
     }
@@ -95,6 +99,7 @@ public sealed class GoxecGraphTests
     [Theory]
     [InlineData("--Goxec:Workers=0", "Goxec:Workers must be 1 to 1000, not 0.")]
     [InlineData("--Goxec:AppendFsync=sometimes", "Goxec:AppendFsync must be always, everysec or no, not 'sometimes'.")]
+    [InlineData("--Goxec:Cluster=a b", "Goxec:Cluster must be 1 to 64 letters, digits, '-', '_' or '.', not 'a b'.")]
     public async Task Bad_settings_are_refused_naming_the_setting(string argument, string message)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync(typeof(GoxecGraph), [argument], Ct));

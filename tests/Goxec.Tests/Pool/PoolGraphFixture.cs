@@ -62,15 +62,8 @@ public sealed partial class PoolGraphFixture : GoxecGraphFixture
 
     public override async ValueTask DisposeAsync()
     {
+        // The AppHost removes the graph's containers as it stops (a replacement the pool was still making included), so the test image is free.
         await base.DisposeAsync();
-        // A replacement the pool was still making as its worker stopped can outlive the graph (on a live deployment another
-        // worker's reaper takes it; here none is left): remove the graph's containers, or the test image is still in use.
-        if (Cluster is not null)
-        {
-            using var timeout = new CancellationTokenSource(Timeout);
-            foreach (var container in await Docker.ListContainersAsync([$"{ContainerSpecFactory.ClusterLabel}={Cluster}"], timeout.Token))
-                await Docker.RemoveContainerAsync(container.Id, timeout.Token);
-        }
         Docker.Dispose();
         if (Redis is not null) await Redis.DisposeAsync();
         await CliAsync("docker", "rmi", "--no-prune", OwnImage);

@@ -11,9 +11,17 @@ public sealed class ClusterStore(IConnectionMultiplexer redis)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>The deployment's id: made by whoever asks first, the same for everyone after.</summary>
-    public async Task<string> IdentityAsync(CancellationToken ct)
+    /// <summary>
+    /// The deployment's id: made by whoever asks first, the same for everyone after; or <paramref name="given"/> by whoever
+    /// runs the deployment (an AppHost), recorded here for those who read it.
+    /// </summary>
+    public async Task<string> IdentityAsync(string? given, CancellationToken ct)
     {
+        if (given is not null)
+        {
+            await Db.StringSetAsync(JobKeys.Cluster, given).WaitAsync(ct);
+            return given;
+        }
         await Db.StringSetAsync(JobKeys.Cluster, Guid.NewGuid().ToString("N"), when: When.NotExists).WaitAsync(ct);
         return (string)(await Db.StringGetAsync(JobKeys.Cluster).WaitAsync(ct))!;
     }
