@@ -101,7 +101,43 @@ public sealed class ComposeDeployTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(workers.Count >= 4, $"40 jobs ran on only {workers.Count} of 5 workers");
         var added = after.Except(before).ToList();
         Assert.Contains(workers, w => added.Any(id => w.StartsWith(id[..12], StringComparison.Ordinal)));
+
+        await AssertTornDownCleanAfterEveryWorkerIsKilledAsync();
         output.WriteLine($"whole run {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    /// <summary>
+    /// Every worker killed (and kept down, as a host that died) while jobs run and pools wait leaves their containers on the
+    /// engine; <c>docker-compose down</c> stops the janitor after the workers, and it removes them: nothing of the deployment is left.
+    /// </summary>
+    private async Task AssertTornDownCleanAfterEveryWorkerIsKilledAsync()
+    {
+        var cluster = (await RedisCliAsync("GET", JobKeys.Cluster)).Trim();
+        var sleeping = await SubmitAsync(10, _ => 30);
+        var deadline = Stopwatch.StartNew();
+        while (!(await Task.WhenAll(sleeping.Keys.Select(GetAsync))).Any(j => j.Status == JobStatus.Running))
+        {
+            if (deadline.Elapsed > Settle) Assert.Fail("none of the sleeping jobs was seen running");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+        var workers = await Containers("worker");
+        await Cli.CheckAsync("docker", Root, TimeSpan.FromMinutes(1), null, ["update", "--restart=no", .. workers]);
+        await Cli.CheckAsync("docker", Root, TimeSpan.FromMinutes(1), null, ["kill", .. workers]);
+        var left = await EngineContainersAsync("label=" + Worker.Sandbox.ContainerSpecFactory.ClusterLabel + "=" + cluster);
+        output.WriteLine($"{workers.Count} workers killed; {left.Count} job or warm container(s) of deployment {cluster} left on the engine");
+        Assert.NotEmpty(left);
+
+        await ComposeCheck(TimeSpan.FromMinutes(3), "down", "--timeout", "10");
+
+        Assert.Empty(await EngineContainersAsync("label=" + Worker.Sandbox.ContainerSpecFactory.ClusterLabel + "=" + cluster));
+        Assert.Empty(await EngineContainersAsync($"label=com.docker.compose.project={_project}"));
+    }
+
+    /// <summary>Names of every container on the engine, running or not, that matches the filter.</summary>
+    private static async Task<List<string>> EngineContainersAsync(string filter)
+    {
+        var (_, names) = await Cli.RunAsync("docker", Root, "ps", "-a", "--filter", filter, "--format", "{{.Names}}");
+        return [.. names.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>Without a key: no submission, no stats, dead letters or metrics; the health summary stays open.</summary>
